@@ -1,0 +1,3 @@
+MATCH (o:Organisation)
+RETURN o.id AS id, o.name AS name, o.cluster AS cluster, o.city AS city, o.website AS website
+ORDER BY id

@@ -1,0 +1,4 @@
+UNWIND $rows AS row
+MERGE (o:Party {id: row.id})
+SET o:Organisation
+SET o += row.props

@@ -1,0 +1,17 @@
+// Uniqueness constraints on every id, and the indexes the queries need.
+// Applied at start-up; every statement is idempotent (IF NOT EXISTS).
+CREATE CONSTRAINT party_id IF NOT EXISTS FOR (n:Party) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT member_id IF NOT EXISTS FOR (n:Member) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT organisation_id IF NOT EXISTS FOR (n:Organisation) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT subsector_id IF NOT EXISTS FOR (n:Subsector) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT skill_id IF NOT EXISTS FOR (n:Skill) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT project_id IF NOT EXISTS FOR (n:Project) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT event_id IF NOT EXISTS FOR (n:Event) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT introduction_id IF NOT EXISTS FOR (n:Introduction) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT meta_id IF NOT EXISTS FOR (n:Meta) REQUIRE n.id IS UNIQUE;
+CREATE INDEX member_name IF NOT EXISTS FOR (n:Member) ON (n.name_lower);
+CREATE INDEX member_joined IF NOT EXISTS FOR (n:Member) ON (n.joined);
+CREATE INDEX member_visibility IF NOT EXISTS FOR (n:Member) ON (n.visibility);
+CREATE INDEX introduction_status IF NOT EXISTS FOR (n:Introduction) ON (n.status);
+CREATE INDEX event_date IF NOT EXISTS FOR (n:Event) ON (n.date);
+CREATE INDEX organisation_cluster IF NOT EXISTS FOR (n:Organisation) ON (n.cluster)

@@ -1,0 +1,5 @@
+UNWIND $rows AS row
+MATCH (a:Party {id: row.source})
+MATCH (b:Party {id: row.target})
+MERGE (a)-[r:COLLABORATED]-(b)
+SET r.weight = row.weight, r.since = row.since, r.confirmed = row.confirmed

@@ -1,0 +1,47 @@
+"""How errors leave the service: a clear status and message, never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from graph_service.interchange import DocumentInvalid
+from graph_service.store.database import QueryTimeout, StoreUnavailable
+from graph_service.store.records import Conflict, NotFound
+
+__all__ = ["install_error_handlers"]
+
+log = logging.getLogger("graph_service.api")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(StoreUnavailable)
+    async def _unavailable(_: Request, exc: StoreUnavailable) -> JSONResponse:
+        log.warning("Neo4j unavailable: %s", exc)
+        return JSONResponse(
+            status_code=503,
+            content={"detail": "The graph database (Neo4j) is not available right now; try again shortly."},
+            headers={"Retry-After": "5"},
+        )
+
+    @app.exception_handler(QueryTimeout)
+    async def _timeout(_: Request, exc: QueryTimeout) -> JSONResponse:
+        return JSONResponse(status_code=504, content={"detail": f"The query took too long and was stopped: {exc}"})
+
+    @app.exception_handler(NotFound)
+    async def _not_found(_: Request, exc: NotFound) -> JSONResponse:
+        return JSONResponse(status_code=404, content={"detail": str(exc)})
+
+    @app.exception_handler(Conflict)
+    async def _conflict(_: Request, exc: Conflict) -> JSONResponse:
+        return JSONResponse(status_code=409, content={"detail": str(exc)})
+
+    @app.exception_handler(DocumentInvalid)
+    async def _invalid(_: Request, exc: DocumentInvalid) -> JSONResponse:
+        return JSONResponse(
+            status_code=422,
+            content={"detail": f"{len(exc.problems)} problem(s); nothing was written.",
+                     "problems": [p.model_dump() for p in exc.problems]},
+        )

@@ -1,0 +1,221 @@
+"""Neo4j access: one driver, managed transactions, queries from the catalog, clear errors.
+
+This is the only module that talks to the driver. Reads go through managed read transactions
+and writes through managed write transactions, so a ``neo4j://`` cluster can route them and
+transient errors are retried. Everything a write does must therefore be idempotent (MERGE on a
+constrained key). Every write also bumps the graph's version stamp in the same transaction, so
+the in-memory projection knows when to refresh.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import GraphDatabase, ManagedTransaction, unit_of_work
+from neo4j import exceptions as nx_exc
+
+from graph_service.settings import Settings
+from graph_service.store.catalog import query, statements
+
+__all__ = [
+    "Database",
+    "StoreError",
+    "StoreUnavailable",
+    "QueryTimeout",
+    "Connection",
+    "resolve_connection",
+    "native",
+]
+
+T = TypeVar("T")
+
+
+class StoreError(RuntimeError):
+    """Base of the errors the store raises instead of driver exceptions."""
+
+
+class StoreUnavailable(StoreError):
+    """Neo4j does not answer (down, unreachable, or refusing the credentials)."""
+
+
+class QueryTimeout(StoreError):
+    """A query ran past its transaction timeout and was stopped."""
+
+
+@dataclass(frozen=True, slots=True)
+class Connection:
+    uri: str
+    user: str
+    password: str
+    database: str
+
+
+def resolve_connection(settings: Settings) -> Connection:
+    """Where to connect: ``NEO4J_URI`` when set, else the managed local server."""
+    if settings.neo4j_uri:
+        password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else ""
+        return Connection(settings.neo4j_uri, settings.neo4j_user, password, settings.neo4j_database)
+    from graph_service.neo4j_server.managed import ManagedServer
+
+    server = ManagedServer(settings)
+    return Connection(server.bolt_uri, "neo4j", server.password(), "neo4j")
+
+
+def native(value: Any) -> Any:
+    """Turn driver values (temporal types, nested lists and maps) into plain Python values."""
+    if hasattr(value, "to_native"):
+        return value.to_native()
+    if isinstance(value, list):
+        return [native(v) for v in value]
+    if isinstance(value, dict):
+        return {k: native(v) for k, v in value.items()}
+    return value
+
+
+_TIMEOUT_CODES = (
+    "Neo.ClientError.Transaction.TransactionTimedOut",
+    "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
+    "Neo.TransientError.Transaction.MemoryLimitExceeded",
+)
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    try:
+        yield
+    except (nx_exc.ServiceUnavailable, nx_exc.SessionExpired) as exc:
+        raise StoreUnavailable(f"Neo4j is not answering: {exc}") from None
+    except nx_exc.AuthError as exc:
+        raise StoreUnavailable(f"Neo4j refused the credentials: {exc.message}") from None
+    except nx_exc.Neo4jError as exc:
+        if exc.code in _TIMEOUT_CODES or "TransactionTimedOut" in (exc.code or ""):
+            raise QueryTimeout(f"the query was stopped: {exc.message}") from None
+        raise
+    except OSError as exc:
+        raise StoreUnavailable(f"Neo4j is not answering: {exc}") from None
+
+
+Rows = list[dict[str, Any]]
+
+
+class Tx:
+    """A thin view of a managed transaction that runs catalog queries by name."""
+
+    def __init__(self, tx: ManagedTransaction):
+        self._tx = tx
+
+    def rows(self, name: str, **params: Any) -> Rows:
+        return [native(r.data()) for r in self._tx.run(query(name), params)]
+
+    def one(self, name: str, **params: Any) -> dict[str, Any] | None:
+        rows = self.rows(name, **params)
+        return rows[0] if rows else None
+
+    def run(self, name: str, **params: Any) -> None:
+        self._tx.run(query(name), params).consume()
+
+    def run_text(self, text: Any, **params: Any) -> None:
+        """Run one statement of a multi-statement catalog file (see ``catalog.statements``)."""
+        self._tx.run(text, params).consume()
+
+
+class Database:
+    """The Neo4j driver and the managed transactions the rest of the service uses."""
+
+    def __init__(self, settings: Settings, connection: Connection | None = None):
+        self.settings = settings
+        self._connection = connection
+        self._driver: neo4j.Driver | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def connection(self) -> Connection:
+        if self._connection is None:
+            self._connection = resolve_connection(self.settings)
+        return self._connection
+
+    @property
+    def driver(self) -> neo4j.Driver:
+        with self._lock:
+            if self._driver is None:
+                c = self.connection
+                self._driver = GraphDatabase.driver(
+                    c.uri,
+                    auth=(c.user, c.password),
+                    connection_timeout=self.settings.connection_timeout_s,
+                    connection_acquisition_timeout=self.settings.connection_timeout_s * 2,
+                    max_transaction_retry_time=self.settings.connection_timeout_s,
+                    max_connection_pool_size=50,
+                    notifications_min_severity="OFF",
+                )
+            return self._driver
+
+    def close(self) -> None:
+        with self._lock:
+            if self._driver is not None:
+                self._driver.close()
+                self._driver = None
+
+    def ping(self) -> str:
+        """Return the server's version string, or raise :class:`StoreUnavailable`."""
+        with _translated():
+            info = self.driver.get_server_info()
+            return info.agent
+
+    def _session(self, mode: str) -> neo4j.Session:
+        return self.driver.session(database=self.connection.database, default_access_mode=mode)
+
+    def read(self, work: Callable[[Tx], T], *, timeout: float | None = None) -> T:
+        """Run ``work`` in a managed read transaction (retried on transient errors)."""
+
+        @unit_of_work(timeout=timeout or self.settings.tx_timeout_s)
+        def _work(tx: ManagedTransaction) -> T:
+            return work(Tx(tx))
+
+        with _translated(), self._session(neo4j.READ_ACCESS) as session:
+            return session.execute_read(_work)
+
+    def write(self, work: Callable[[Tx], T], *, timeout: float | None = None, bump: bool = True) -> T:
+        """Run ``work`` in a managed write transaction; it must be idempotent.
+
+        The graph's version stamp is bumped in the same transaction unless ``bump`` is False.
+        """
+
+        @unit_of_work(timeout=timeout or self.settings.tx_timeout_s)
+        def _work(tx: ManagedTransaction) -> T:
+            result = work(Tx(tx))
+            if bump:
+                tx.run(query("meta/bump_version")).consume()
+            return result
+
+        with _translated(), self._session(neo4j.WRITE_ACCESS) as session:
+            return session.execute_write(_work)
+
+    # Shorthands for the common one-query cases.
+    def rows(self, name: str, params: Mapping[str, Any] | None = None, *, timeout: float | None = None) -> Rows:
+        return self.read(lambda tx: tx.rows(name, **(params or {})), timeout=timeout)
+
+    def one(self, name: str, params: Mapping[str, Any] | None = None) -> dict[str, Any] | None:
+        return self.read(lambda tx: tx.one(name, **(params or {})))
+
+    def version(self) -> int:
+        row = self.one("meta/get_version")
+        return int(row["version"]) if row else 0
+
+    def apply_schema(self) -> None:
+        """Create the constraints and indexes (idempotent: ``IF NOT EXISTS``), then wait for them.
+
+        Schema statements cannot share a transaction with data writes, so each runs in its own
+        managed write transaction.
+        """
+        with _translated(), self._session(neo4j.WRITE_ACCESS) as session:
+            for stmt in statements("schema/constraints"):
+                session.execute_write(lambda tx, s=stmt: tx.run(s).consume())
+            session.execute_write(lambda tx: tx.run(query("schema/ensure_meta")).consume())
+        with _translated(), self._session(neo4j.READ_ACCESS) as session:
+            session.run(query("schema/await_indexes")).consume()

@@ -1,0 +1,244 @@
+"""Import and export of the interchange document.
+
+Import validates the whole document first (shape, then references, against the graph when
+merging), and writes nothing when anything is wrong. Writes are batched with ``UNWIND`` and are
+idempotent (``MERGE`` on constrained ids), so a second import of the same document changes
+nothing and an import that was cut off half-way can simply be run again. Documents up to
+``SINGLE_TX_ROWS`` rows are written in one transaction, so they land whole or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from graph_service.domain import SUBSECTORS
+from graph_service.interchange import (
+    Document,
+    DocumentInvalid,
+    EventRecord,
+    IntroductionRecord,
+    MemberRecord,
+    OrganisationRecord,
+    ProjectRecord,
+    SkillRecord,
+    SubsectorRecord,
+    TieRecord,
+    check_references,
+)
+from graph_service.store.database import Database, Tx
+
+__all__ = [
+    "ImportResult",
+    "validate_document",
+    "import_document",
+    "export_document",
+    "ensure_subsectors",
+    "clear_graph",
+    "member_row",
+    "introduction_row",
+    "SINGLE_TX_ROWS",
+]
+
+SINGLE_TX_ROWS = 20_000
+IMPORT_TIMEOUT_S = 600.0
+TIE_QUERIES = {"knows": "ties/upsert_knows", "collaborated": "ties/upsert_collaborated"}
+
+Progress = Callable[[str, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    replaced: bool
+    counts: dict[str, int]
+    transactions: int
+
+
+def ensure_subsectors(db: Database) -> None:
+    rows = [{"id": s.id, "name": s.name, "nace": list(s.nace), "description": s.description} for s in SUBSECTORS]
+    db.write(lambda tx: tx.run("subsectors/upsert_subsectors", rows=rows))
+
+
+def member_row(m: MemberRecord) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "subsectors": list(m.subsectors),
+        "skills": list(m.skills),
+        "props": {
+            "name": m.name, "name_lower": m.name.lower(), "kind": m.kind, "visibility": m.visibility,
+            "city": m.city, "website": m.website, "languages": list(m.languages),
+            "description": m.description, "joined": m.joined,
+        },
+    }
+
+
+def introduction_row(x: IntroductionRecord, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": x.id, "a": x.a, "b": x.b, "facilitator": x.facilitator,
+        "props": {"date": x.date, "status": x.status, "outcome": x.outcome,
+                  "facilitator": x.facilitator, **extra},
+    }
+
+
+def _skill_row(s: SkillRecord) -> dict[str, Any]:
+    return {"id": s.id, "name": s.name, "subsector": s.subsector}
+
+
+def _organisation_row(o: OrganisationRecord) -> dict[str, Any]:
+    return {"id": o.id, "props": {"name": o.name, "cluster": o.cluster, "city": o.city, "website": o.website}}
+
+
+def _tie_row(t: TieRecord) -> dict[str, Any]:
+    return {"source": t.source, "target": t.target, "weight": t.weight, "since": t.since,
+            "confirmed": t.confirmed}
+
+
+def _project_row(p: ProjectRecord) -> dict[str, Any]:
+    return {"id": p.id, "requires": list(p.requires), "team": list(p.team),
+            "props": {"title": p.title, "kind": p.kind, "client": p.client, "status": p.status,
+                      "start": p.start, "end": p.end}}
+
+
+def _event_row(e: EventRecord) -> dict[str, Any]:
+    return {"id": e.id, "attendees": list(e.attendees),
+            "props": {"title": e.title, "date": e.date, "format": e.format, "theme": e.theme}}
+
+
+def _plan(doc: Document) -> list[tuple[str, str, list[dict[str, Any]]]]:
+    """(section, query, rows) in dependency order."""
+    plan = [
+        ("skills", "skills/upsert_skills", [_skill_row(s) for s in doc.skills]),
+        ("organisations", "organisations/upsert_organisations", [_organisation_row(o) for o in doc.organisations]),
+        ("members", "members/upsert_members", [member_row(m) for m in doc.members]),
+    ]
+    for kind, name in TIE_QUERIES.items():
+        plan.append(("ties", name, [_tie_row(t) for t in doc.ties if t.kind == kind]))
+    plan += [
+        ("projects", "projects/upsert_projects", [_project_row(p) for p in doc.projects]),
+        ("events", "events/upsert_events", [_event_row(e) for e in doc.events]),
+        ("introductions", "introductions/upsert_introductions", [introduction_row(x) for x in doc.introductions]),
+    ]
+    return plan
+
+
+def _batches(rows: Sequence[dict[str, Any]], size: int) -> Iterator[Sequence[dict[str, Any]]]:
+    for i in range(0, len(rows), size):
+        yield rows[i:i + size]
+
+
+def validate_document(db: Database, doc: Document, *, replace: bool) -> None:
+    """Raise :class:`DocumentInvalid` listing every problem; a merge may refer to what the graph holds."""
+    existing: dict[str, frozenset[str]] = {}
+    if not replace:
+        own = {m.id for m in doc.members} | {o.id for o in doc.organisations}
+        refs = {t.source for t in doc.ties} | {t.target for t in doc.ties}
+        refs |= {i for p in doc.projects for i in p.team} | {i for e in doc.events for i in e.attendees}
+        refs |= {x.a for x in doc.introductions} | {x.b for x in doc.introductions}
+        refs |= {x.facilitator for x in doc.introductions}
+        refs |= own  # to catch a new member whose id is an existing organisation's, and vice versa
+        own_skills = {s.id for s in doc.skills}
+        skill_refs = {k for m in doc.members for k in m.skills} | {k for p in doc.projects for k in p.requires}
+        row = db.one("members/existing_parties",
+                     {"ids": sorted(refs), "skills": sorted(skill_refs - own_skills)}) or {}
+        existing = {
+            "existing_members": frozenset(row.get("members", [])),
+            "existing_organisations": frozenset(row.get("organisations", [])),
+            "existing_skills": frozenset(row.get("skills", [])),
+        }
+    problems = check_references(doc, **existing)
+    if problems:
+        raise DocumentInvalid(problems)
+
+
+def clear_graph(db: Database, batch: int = 10_000) -> int:
+    """Delete the cluster's data in batches, keeping the schema and the built-in subsectors."""
+    total = 0
+    while True:
+        row = db.write(lambda tx: tx.one("graph/delete_batch", limit=batch), timeout=IMPORT_TIMEOUT_S)
+        deleted = int(row["deleted"]) if row else 0
+        total += deleted
+        if deleted < batch:
+            return total
+
+
+def import_document(
+    db: Database,
+    doc: Document,
+    *,
+    replace: bool = False,
+    batch_size: int = 2000,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Validate, then write ``doc``. With ``replace`` the graph ends up holding exactly ``doc``."""
+    validate_document(db, doc, replace=replace)
+    plan = _plan(doc)
+    counts: dict[str, int] = {}
+    for section, _, rows in plan:
+        counts[section] = counts.get(section, 0) + len(rows)
+    total_rows = sum(counts.values())
+
+    if total_rows <= SINGLE_TX_ROWS:
+        def everything(tx: Tx) -> None:
+            if replace:
+                while (tx.one("graph/delete_batch", limit=10_000) or {}).get("deleted", 0):
+                    pass
+            for _section, name, rows in plan:
+                for chunk in _batches(rows, batch_size):
+                    tx.run(name, rows=list(chunk))
+
+        db.write(everything, timeout=IMPORT_TIMEOUT_S)
+        if progress:
+            progress("rows", total_rows)
+        return ImportResult(replace, counts, 1)
+
+    transactions = 0
+    if replace:
+        clear_graph(db)
+        transactions += 1
+    for _section, name, rows in plan:
+        for chunk in _batches(rows, batch_size):
+            db.write(lambda tx, c=list(chunk), n=name: tx.run(n, rows=c), timeout=IMPORT_TIMEOUT_S)
+            transactions += 1
+            if progress:
+                progress("rows", len(chunk))
+    return ImportResult(replace, counts, transactions)
+
+
+def _clean(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if v is not None}
+
+
+def _paged(db: Database, name: str, key: str, page: int = 10_000) -> Iterator[dict[str, Any]]:
+    after = None
+    while True:
+        rows = db.rows(name, {"after": after, "limit": page, "ids": None}, timeout=IMPORT_TIMEOUT_S)
+        yield from rows
+        if len(rows) < page:
+            return
+        after = rows[-1][key]
+
+
+def export_document(db: Database) -> Document:
+    """The whole cluster as an interchange document, in a canonical order (sorted by id)."""
+    skills = [SkillRecord(id=r["id"], name=r["name"], subsector=r["subsector"])
+              for r in db.rows("skills/list_skills", {"subsector": None, "cross_cutting": None})]
+    members = [MemberRecord(**_clean(r)) for r in _paged(db, "members/get_members", "id")]
+    organisations = [OrganisationRecord(**_clean(r)) for r in db.rows("organisations/export_organisations")]
+    ties = []
+    for r in _paged(db, "ties/export_ties", "cursor"):
+        r.pop("cursor")
+        ties.append(TieRecord(**_clean(r)))
+    ties.sort(key=lambda t: (t.source, t.target, t.kind))
+    projects = [ProjectRecord(**_clean(r)) for r in
+                db.rows("projects/get_projects", {"ids": None, "status": None, "kind": None})]
+    events = [EventRecord(**_clean(r)) for r in db.rows("events/get_events", {"ids": None, "from": None})]
+    introductions = [
+        IntroductionRecord(**_clean({k: v for k, v in r.items() if k != "updated"}))
+        for r in db.rows("introductions/get_introductions", {"ids": None, "member": None, "statuses": None})
+    ]
+    return Document(
+        subsectors=[SubsectorRecord(id=s.id, name=s.name) for s in SUBSECTORS],
+        skills=skills, members=members, organisations=organisations, ties=ties,
+        projects=projects, events=events, introductions=introductions,
+    )

@@ -1,0 +1,205 @@
+"""Reading and writing single records (members, projects, events, introductions, taxonomy).
+
+Functions take the :class:`Database` and return interchange records or plain dicts; they know
+nothing of HTTP. Bulk loading lives in :mod:`graph_service.store.documents`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from graph_service.interchange import (
+    EventRecord,
+    IntroductionRecord,
+    MemberRecord,
+    OrganisationRecord,
+    ProjectRecord,
+)
+from graph_service.store.database import Database, Tx
+from graph_service.store.documents import introduction_row, member_row
+
+__all__ = [
+    "NotFound",
+    "Conflict",
+    "list_members",
+    "get_member",
+    "get_members",
+    "create_member",
+    "replace_member",
+    "delete_member",
+    "list_subsectors",
+    "list_skills",
+    "list_organisations",
+    "list_projects",
+    "get_project",
+    "list_events",
+    "get_event",
+    "list_introductions",
+    "get_introduction",
+    "save_introduction",
+    "count_nodes",
+]
+
+
+class NotFound(LookupError):
+    """No object with that id; ``kind`` and ``id`` say which."""
+
+    def __init__(self, kind: str, ident: str):
+        super().__init__(f"no {kind} '{ident}'")
+        self.kind = kind
+        self.id = ident
+
+
+class Conflict(ValueError):
+    """The write contradicts what the graph holds (e.g. an id that is taken)."""
+
+
+def _clean(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if v is not None}
+
+
+def _member(row: dict[str, Any]) -> MemberRecord:
+    return MemberRecord(**_clean(row))
+
+
+def list_members(
+    db: Database, *, subsector: str | None, skill: str | None, text: str | None,
+    visibilities: list[str], offset: int, limit: int,
+) -> tuple[int, list[MemberRecord]]:
+    def work(tx: Tx) -> tuple[int, list[MemberRecord]]:
+        page = tx.one("members/list_members", subsector=subsector, skill=skill,
+                      text=text.lower() if text else None, visibilities=visibilities,
+                      offset=offset, limit=limit) or {"total": 0, "ids": []}
+        rows = tx.rows("members/get_members", ids=page["ids"], after=None, limit=len(page["ids"]))
+        return int(page["total"]), [_member(r) for r in rows]
+
+    return db.read(work)
+
+
+def get_members(db: Database, ids: list[str]) -> list[MemberRecord]:
+    rows = db.rows("members/get_members", {"ids": ids, "after": None, "limit": max(len(ids), 1)})
+    return [_member(r) for r in rows]
+
+
+def get_member(db: Database, ident: str) -> MemberRecord:
+    found = get_members(db, [ident])
+    if not found:
+        raise NotFound("member", ident)
+    return found[0]
+
+
+def _check_member_refs(tx: Tx, m: MemberRecord) -> None:
+    row = tx.one("members/existing_parties", ids=[m.id], skills=list(m.skills)) or {}
+    missing = sorted(set(m.skills) - set(row.get("skills", [])))
+    if missing:
+        raise Conflict(f"skills: unknown skill(s) {', '.join(repr(s) for s in missing)}")
+    if m.id in row.get("organisations", []):
+        raise Conflict(f"id: '{m.id}' is an organisation's id")
+
+
+def create_member(db: Database, m: MemberRecord) -> MemberRecord:
+    def work(tx: Tx) -> None:
+        if tx.rows("members/get_members", ids=[m.id], after=None, limit=1):
+            raise Conflict(f"id: a member '{m.id}' already exists")
+        _check_member_refs(tx, m)
+        tx.run("members/upsert_members", rows=[member_row(m)])
+
+    db.write(work)
+    return get_member(db, m.id)
+
+
+def replace_member(db: Database, m: MemberRecord) -> MemberRecord:
+    def work(tx: Tx) -> None:
+        if not tx.rows("members/get_members", ids=[m.id], after=None, limit=1):
+            raise NotFound("member", m.id)
+        _check_member_refs(tx, m)
+        tx.run("members/upsert_members", rows=[member_row(m)])
+
+    db.write(work)
+    return get_member(db, m.id)
+
+
+def delete_member(db: Database, ident: str) -> None:
+    row = db.write(lambda tx: tx.one("members/delete_member", id=ident))
+    if not row or not row["deleted"]:
+        raise NotFound("member", ident)
+
+
+def list_subsectors(db: Database) -> list[dict[str, Any]]:
+    return db.rows("subsectors/list_subsectors")
+
+
+def list_skills(db: Database, *, subsector: str | None = None,
+                cross_cutting: bool | None = None) -> list[dict[str, Any]]:
+    return db.rows("skills/list_skills", {"subsector": subsector, "cross_cutting": cross_cutting})
+
+
+def list_organisations(db: Database) -> list[OrganisationRecord]:
+    return [OrganisationRecord(**_clean(r)) for r in db.rows("organisations/export_organisations")]
+
+
+def list_projects(db: Database, *, status: str | None = None, kind: str | None = None) -> list[ProjectRecord]:
+    rows = db.rows("projects/get_projects", {"ids": None, "status": status, "kind": kind})
+    return [ProjectRecord(**_clean(r)) for r in rows]
+
+
+def get_project(db: Database, ident: str) -> ProjectRecord:
+    rows = db.rows("projects/get_projects", {"ids": [ident], "status": None, "kind": None})
+    if not rows:
+        raise NotFound("project", ident)
+    return ProjectRecord(**_clean(rows[0]))
+
+
+def list_events(db: Database, *, from_date: date | None = None) -> list[EventRecord]:
+    return [EventRecord(**_clean(r)) for r in db.rows("events/get_events", {"ids": None, "from": from_date})]
+
+
+def get_event(db: Database, ident: str) -> EventRecord:
+    rows = db.rows("events/get_events", {"ids": [ident], "from": None})
+    if not rows:
+        raise NotFound("event", ident)
+    return EventRecord(**_clean(rows[0]))
+
+
+def _introduction(row: dict[str, Any]) -> IntroductionRecord:
+    return IntroductionRecord(**_clean({k: v for k, v in row.items() if k != "updated"}))
+
+
+def list_introductions(db: Database, *, member: str | None = None,
+                       statuses: list[str] | None = None) -> list[dict[str, Any]]:
+    return db.rows("introductions/get_introductions", {"ids": None, "member": member, "statuses": statuses})
+
+
+def get_introduction(db: Database, ident: str) -> dict[str, Any]:
+    rows = db.rows("introductions/get_introductions", {"ids": [ident], "member": None, "statuses": None})
+    if not rows:
+        raise NotFound("introduction", ident)
+    return rows[0]
+
+
+def save_introduction(db: Database, x: IntroductionRecord, *, create: bool, updated: date) -> dict[str, Any]:
+    """Create (``create``) or update an introduction; the parties must exist."""
+
+    def work(tx: Tx) -> None:
+        exists = tx.rows("introductions/get_introductions", ids=[x.id], member=None, statuses=None)
+        if create and exists:
+            raise Conflict(f"id: an introduction '{x.id}' already exists")
+        if not create and not exists:
+            raise NotFound("introduction", x.id)
+        refs = [x.a, x.b] + ([x.facilitator] if x.facilitator != "manager" else [])
+        row = tx.one("members/existing_parties", ids=refs, skills=[]) or {}
+        known = set(row.get("members", [])) | set(row.get("organisations", []))
+        for field, ident in (("a", x.a), ("b", x.b)):
+            if ident not in known:
+                raise Conflict(f"{field}: no member or organisation '{ident}'")
+        if x.facilitator != "manager" and x.facilitator not in row.get("members", []):
+            raise Conflict(f"facilitator: no member '{x.facilitator}' (or 'manager')")
+        tx.run("introductions/upsert_introductions", rows=[introduction_row(x, updated=updated)])
+
+    db.write(work)
+    return get_introduction(db, x.id)
+
+
+def count_nodes(db: Database) -> dict[str, int]:
+    return db.rows("graph/count_nodes")[0]
