@@ -140,7 +140,9 @@ def import_cmd(
     try:
         result = _load(db, doc, replace)
     except DocumentInvalid as exc:
-        raise _report_problems(exc) from None
+        from graph_service.services.imports import csv_problems
+
+        raise _report_problems(csv_problems(exc) if file.suffix.lower() == ".csv" else exc) from None
     finally:
         db.close()
     counts = ", ".join(f"{v} {k}" for k, v in result.counts.items() if v)

@@ -6,6 +6,6 @@ WHERE ($subsector IS NULL OR EXISTS { (m)-[:IN_SUBSECTOR]->(:Subsector {id: $sub
        OR toLower(coalesce(m.city, '')) CONTAINS $text)
   AND m.visibility IN $visibilities
 WITH m ORDER BY m.id
-WITH collect(m) AS all
-RETURN size(all) AS total,
-       [m IN all[$offset .. $offset + $limit] | m.id] AS ids
+WITH collect(m) AS matched
+RETURN size(matched) AS total,
+       [m IN matched[$offset .. $offset + $limit] | m.id] AS ids

@@ -11,7 +11,7 @@ from typing import Any
 
 from graph_service.interchange import Document, DocumentInvalid, Problem, parse_document
 
-__all__ = ["CSV_COLUMNS", "parse_members_csv", "read_document_file"]
+__all__ = ["CSV_COLUMNS", "parse_members_csv", "read_document_file", "csv_problems"]
 
 CSV_COLUMNS = ("id", "name", "kind", "subsectors", "skills", "visibility", "city", "website",
                "languages", "description", "joined")
@@ -49,7 +49,12 @@ def parse_members_csv(text: str) -> Document:
     try:
         return parse_document({"members": members})
     except DocumentInvalid as exc:
-        raise DocumentInvalid([_csv_problem(p) for p in exc.problems]) from None
+        raise csv_problems(exc) from None
+
+
+def csv_problems(exc: DocumentInvalid) -> DocumentInvalid:
+    """The same problems, placed by spreadsheet line instead of document index."""
+    return DocumentInvalid([_csv_problem(p) for p in exc.problems])
 
 
 def _csv_problem(p: Problem) -> Problem:

@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from graph_service.api.deps import DatabaseDep, SettingsDep
 from graph_service.api.schemas import ImportSummary, Problems
 from graph_service.interchange import Document, DocumentInvalid, Problem, parse_document
-from graph_service.services.imports import parse_members_csv
+from graph_service.services.imports import csv_problems, parse_members_csv
 from graph_service.store import documents
 
 router = APIRouter(tags=["import and export"])
@@ -17,10 +17,13 @@ router = APIRouter(tags=["import and export"])
 _DOC_SCHEMA_REF = {"$ref": "#/components/schemas/Document"}
 
 
+def _is_csv(request: Request) -> bool:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower() in ("text/csv", "application/csv")
+
+
 async def _body_document(request: Request) -> Document:
     raw = await request.body()
-    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if ctype in ("text/csv", "application/csv"):
+    if _is_csv(request):
         return parse_members_csv(raw.decode("utf-8-sig", errors="replace"))
     try:
         data: Any = json.loads(raw or b"null")
@@ -46,9 +49,12 @@ async def import_document(
 ) -> ImportSummary:
     """Load an interchange document (JSON) or a member spreadsheet (CSV). Validated whole first."""
     doc = await _body_document(request)
-    result = await run_in_threadpool(
-        documents.import_document, db, doc, replace=replace, batch_size=settings.import_batch_size
-    )
+    try:
+        result = await run_in_threadpool(
+            documents.import_document, db, doc, replace=replace, batch_size=settings.import_batch_size
+        )
+    except DocumentInvalid as exc:
+        raise (csv_problems(exc) if _is_csv(request) else exc) from None
     return ImportSummary(replaced=result.replaced, counts=result.counts, transactions=result.transactions)
 
 
