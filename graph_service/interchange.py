@@ -68,7 +68,8 @@ def _known_subsector(value: str) -> str:
 
 
 SubsectorId = Annotated[Id, AfterValidator(_known_subsector),
-                        Field(description="One of the 12 subsector ids.", examples=["gaming"])]
+                        Field(description="One of the 12 subsector ids.", examples=["gaming"],
+                              json_schema_extra={"enum": list(SUBSECTOR_IDS)})]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 

@@ -1,0 +1,37 @@
+# The two commands a newcomer needs:
+#   make run   - set up everything and serve the seeded cluster on http://127.0.0.1:8000
+#   make test  - set up everything and run the test suite against a real Neo4j
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup neo4j seed serve bench clean-data help
+
+help:
+	@echo "make run    set up, start Neo4j, seed the cluster (if empty), serve the API on http://$(HOST):$(PORT)"
+	@echo "make test   set up, then run the whole test suite against a real Neo4j"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+setup: $(VENV)/.installed
+
+neo4j: setup
+	$(BIN)/graph-service db install
+
+run: setup neo4j
+	$(BIN)/graph-service serve --host $(HOST) --port $(PORT) --seed-if-empty
+
+test: setup neo4j
+	$(BIN)/python -m pytest
+
+clean-data:
+	-$(BIN)/graph-service db stop
+	rm -rf .data
