@@ -168,7 +168,7 @@ def export_cmd(file: Annotated[Path, typer.Argument(help="Where to write the JSO
 
 @app.command("seed")
 def seed_cmd(
-    members: Annotated[int, typer.Option(min=12, max=1_000_000, help="How many members.")] = 300,
+    members: Annotated[int, typer.Option(min=50, max=1_000_000, help="How many members.")] = 300,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same cluster.")] = 42,
     if_empty: Annotated[bool, typer.Option("--if-empty", help="Only when the graph has no members yet.")] = False,
     out_file: Annotated[Path | None, typer.Option("--out", help="Also write the document here.")] = None,
