@@ -61,6 +61,7 @@ PairMethod = Literal["recommender", "common_neighbours", "adamic_adar", "resourc
 class RecommenderWeights:
     """The constants of the recommender score (see the module docstring)."""
 
+    paths3: float = 0.01
     content_scale: float = 0.1
     skills: float = 0.5
     subsector: float = 0.2
@@ -103,6 +104,7 @@ class _Context:
     tie_nbrs: frozenset[str]
     common: dict[str, list[str]] = field(default_factory=dict)  # candidate -> common neighbours
     ra: dict[str, float] = field(default_factory=dict)  # candidate -> resource allocation
+    ra3: dict[str, float] = field(default_factory=dict)  # candidate -> 3-step resource allocation
 
 
 def _tie_neighbours(G: nx.Graph, n: str) -> list[str]:
@@ -187,14 +189,33 @@ class _Scorer:
             tie_nbrs=frozenset(nbrs),
             common=common,
             ra=ra,
+            ra3=self._ra3(u, ra) if self.w.paths3 > 0 else {},
         )
         self._ctx[u] = ctx
         return ctx
 
     # --- the components --------------------------------------------------------------------
 
+    def _ra3(self, u: str, ra: dict[str, float]) -> dict[str, float]:
+        # ra[y] is the resource that reached y in two steps (through u's neighbours x, each
+        # sharing 1/k_x); one more step shares it out again: sum over paths u-x-y-v of
+        # 1/(k_x k_y). Candidates are never neighbours of u, so walks and paths coincide.
+        ra3: dict[str, float] = {}
+        G = self.G
+        for y, r in ra.items():
+            y_nbrs = _tie_neighbours(G, y)
+            self._deg[y] = len(y_nbrs)
+            share = r / len(y_nbrs)
+            for v in y_nbrs:
+                if v != u:
+                    ra3[v] = ra3.get(v, 0.0) + share
+        return ra3
+
     def structure(self, ctx: _Context, v: str) -> float:
         return ctx.ra.get(v, 0.0)
+
+    def paths3(self, ctx: _Context, v: str) -> float:
+        return self.w.paths3 * ctx.ra3.get(v, 0.0)
 
     def skills(self, ctx: _Context, vdata: dict) -> tuple[float, list[str]]:
         if not ctx.skills:
@@ -233,11 +254,12 @@ class _Scorer:
         e, shared = self.events(ctx, vdata)
         components = {
             "structure": ra,
+            "paths": self.paths3(ctx, v),
             "skills": w.content_scale * w.skills * k,
             "subsector": w.content_scale * w.subsector * s,
             "events": w.content_scale * w.events * e,
         }
-        total = ra + components["skills"] + components["subsector"] + components["events"]
+        total = sum(components.values())
         return total, components, {"skills": comp, "subsectors": bridged, "events": shared}
 
 

@@ -9,7 +9,18 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 
 from graph_service.api.errors import install_error_handlers
-from graph_service.api.routes import documents, events, health, introductions, members, projects, taxonomy
+from graph_service.api.routes import (
+    analytics,
+    documents,
+    events,
+    health,
+    introductions,
+    members,
+    network,
+    projects,
+    taxonomy,
+)
+from graph_service.services.projection import ProjectionCache
 from graph_service.settings import Settings, get_settings
 from graph_service.store.database import Database, StoreError
 from graph_service.store.readiness import Readiness
@@ -47,10 +58,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.settings = settings
     app.state.db = db or Database(settings)
     app.state.readiness = Readiness()
+    app.state.projection = ProjectionCache(app.state.db)
     install_error_handlers(app)
 
     api = APIRouter(prefix="/api/v1")
-    for module in (members, taxonomy, projects, events, introductions, documents):
+    for module in (members, network, analytics, taxonomy, projects, events, introductions, documents):
         api.include_router(module.router)
     app.include_router(health.router)
     app.include_router(api)

@@ -6,10 +6,11 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from graph_service.services.projection import ProjectionCache
 from graph_service.settings import Settings
 from graph_service.store.database import Database
 
-__all__ = ["DatabaseDep", "SettingsDep"]
+__all__ = ["DatabaseDep", "SettingsDep", "ProjectionDep"]
 
 
 def get_database(request: Request) -> Database:
@@ -24,3 +25,11 @@ def get_settings_dep(request: Request) -> Settings:
 
 DatabaseDep = Annotated[Database, Depends(get_database)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+def get_projection(request: Request) -> ProjectionCache:
+    get_database(request)
+    return request.app.state.projection
+
+
+ProjectionDep = Annotated[ProjectionCache, Depends(get_projection)]

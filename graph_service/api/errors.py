@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from graph_service.interchange import DocumentInvalid
+from graph_service.services.errors import InvalidRequest
 from graph_service.store.database import QueryTimeout, StoreUnavailable
 from graph_service.store.records import Conflict, NotFound
 
@@ -37,6 +38,13 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Conflict)
     async def _conflict(_: Request, exc: Conflict) -> JSONResponse:
         return JSONResponse(status_code=409, content={"detail": str(exc)})
+
+    @app.exception_handler(InvalidRequest)
+    async def _invalid_request(_: Request, exc: InvalidRequest) -> JSONResponse:
+        return JSONResponse(
+            status_code=422,
+            content={"detail": [{"loc": ["query", exc.field], "msg": exc.message, "type": "value_error"}]},
+        )
 
     @app.exception_handler(DocumentInvalid)
     async def _invalid(_: Request, exc: DocumentInvalid) -> JSONResponse:

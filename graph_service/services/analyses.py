@@ -1,0 +1,106 @@
+"""Network analyses for the manager: communities, isolated subsectors, the subsector matrix, bridges.
+
+Every analysis can run on a subset (one subsector, or the members who joined before a date) so
+the network can be compared over time. Results are memoised per graph version and subset.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import networkx as nx
+
+from graph_service.analytics import (
+    BrokerageReport,
+    ClusterLink,
+    CommunityReport,
+    IsolatedMembers,
+    Matrix,
+    SubsectorIsolation,
+    brokers,
+    cluster_links,
+    detect_communities,
+    subset,
+    subsector_isolation,
+    subsector_matrix,
+)
+from graph_service.services.projection import Projection, ProjectionCache
+
+__all__ = [
+    "Subset",
+    "SubsectorsAnswer",
+    "BridgesAnswer",
+    "communities",
+    "subsectors",
+    "matrix",
+    "bridges",
+    "EXACT_BETWEENNESS_LIMIT",
+]
+
+# Above this many members, betweenness is estimated from a seeded sample of sources.
+EXACT_BETWEENNESS_LIMIT = 5_000
+BETWEENNESS_SAMPLE = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Subset:
+    """Which members an analysis covers; both None means the whole cluster."""
+
+    subsector: str | None = None
+    joined_before: date | None = None
+
+    def apply(self, G: nx.Graph) -> nx.Graph:
+        if self.subsector is None and self.joined_before is None:
+            return G
+        return subset(G, subsector=self.subsector, joined_before=self.joined_before)
+
+
+@dataclass(frozen=True, slots=True)
+class SubsectorsAnswer:
+    items: tuple[SubsectorIsolation, ...]
+    isolated_members: IsolatedMembers
+    overall_ei_index: float | None
+    subset: Subset
+
+
+@dataclass(frozen=True, slots=True)
+class BridgesAnswer:
+    items: tuple
+    bridge_ties: tuple
+    articulation_points: tuple[str, ...]
+    cluster_links: tuple[ClusterLink, ...]
+    betweenness_sampled_sources: int | None
+    subset: Subset
+
+
+def communities(cache: ProjectionCache, where: Subset = Subset(), *, seed: int = 42,
+                resolution: float = 1.0) -> CommunityReport:
+    def compute(p: Projection) -> CommunityReport:
+        return detect_communities(where.apply(p.members), seed=seed, resolution=resolution)
+
+    return cache.memo(("communities", where, seed, resolution), compute)
+
+
+def subsectors(cache: ProjectionCache, where: Subset = Subset()) -> SubsectorsAnswer:
+    def compute(p: Projection) -> SubsectorsAnswer:
+        report = subsector_isolation(where.apply(p.members))
+        return SubsectorsAnswer(report.subsectors, report.isolated_members, report.overall_ei_index, where)
+
+    return cache.memo(("subsectors", where), compute)
+
+
+def matrix(cache: ProjectionCache, where: Subset = Subset()) -> Matrix:
+    return cache.memo(("matrix", where), lambda p: subsector_matrix(where.apply(p.members)))
+
+
+def bridges(cache: ProjectionCache, where: Subset = Subset(), *, limit: int = 20, seed: int = 42) -> BridgesAnswer:
+    def compute(p: Projection) -> BridgesAnswer:
+        G = where.apply(p.members)
+        k = BETWEENNESS_SAMPLE if G.number_of_nodes() > EXACT_BETWEENNESS_LIMIT else None
+        report: BrokerageReport = brokers(G, limit=limit, seed=seed, betweenness_k=k)
+        links = cluster_links(where.apply(p.full))
+        return BridgesAnswer(report.brokers, report.bridge_ties, report.articulation_points, links,
+                             report.betweenness_k, where)
+
+    return cache.memo(("bridges", where, limit, seed), compute)

@@ -1,0 +1,78 @@
+"""The in-memory projection of the graph, refreshed when the graph changes.
+
+The collaboration graph is read from Neo4j once (through the store's export queries) and kept
+in memory with the version stamp it was read at. Every write bumps the stamp in Neo4j, so a
+request only pays for one small query (the stamp) unless the graph has changed. Results of the
+analyses are memoised for the current version.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import networkx as nx
+
+from graph_service.analytics import build_collaboration_graph, member_nodes
+from graph_service.store.database import Database
+from graph_service.store.documents import export_document
+
+__all__ = ["Projection", "ProjectionCache"]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Projection:
+    """The graph at one version: ``members`` (members only) and ``full`` (with organisations)."""
+
+    version: int
+    members: nx.Graph
+    full: nx.Graph
+
+
+class ProjectionCache:
+    """Holds the current :class:`Projection` and memoised results for it."""
+
+    def __init__(self, db: Database, *, memo_size: int = 256):
+        self._db = db
+        self._lock = threading.Lock()
+        self._projection: Projection | None = None
+        self._memo: OrderedDict[Hashable, Any] = OrderedDict()
+        self._memo_size = memo_size
+        self.builds = 0
+
+    def current(self) -> Projection:
+        """The projection at the graph's current version (rebuilt only when it changed)."""
+        version = self._db.version()
+        projection = self._projection
+        if projection is not None and projection.version == version:
+            return projection
+        with self._lock:
+            if self._projection is not None and self._projection.version == version:
+                return self._projection
+            doc = export_document(self._db)
+            full = build_collaboration_graph(doc, include_organisations=True)
+            members = full.subgraph(member_nodes(full)).copy()
+            self._projection = Projection(version, members, full)
+            self._memo.clear()
+            self.builds += 1
+            return self._projection
+
+    def memo(self, key: Hashable, compute: Callable[[Projection], T]) -> T:
+        """``compute(projection)``, remembered for the current version under ``key``."""
+        projection = self.current()
+        full_key = (projection.version, key)
+        with self._lock:
+            if full_key in self._memo:
+                self._memo.move_to_end(full_key)
+                return self._memo[full_key]
+        value = compute(projection)
+        with self._lock:
+            self._memo[full_key] = value
+            while len(self._memo) > self._memo_size:
+                self._memo.popitem(last=False)
+        return value

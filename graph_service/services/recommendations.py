@@ -1,0 +1,94 @@
+"""Partner recommendations and warm introduction paths, as answers a person can act on."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from graph_service.analytics import MAX_HOPS, Recommendation, UnknownMember, WarmPath, recommend, warm_paths
+from graph_service.services.errors import InvalidRequest
+from graph_service.services.projection import ProjectionCache
+from graph_service.services.visibility import Audience, can_see
+from graph_service.store.records import NotFound
+
+__all__ = ["Recommendations", "Paths", "recommendations_for", "paths_between"]
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendations:
+    member: str
+    items: tuple[Recommendation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Paths:
+    source: str
+    target: str
+    max_hops: int
+    items: tuple[WarmPath, ...]
+    message: str
+    complete: bool
+
+
+def recommendations_for(
+    cache: ProjectionCache,
+    member_id: str,
+    *,
+    limit: int = 10,
+    subsector: str | None = None,
+    skill: str | None = None,
+    cross_sector: bool = False,
+    organisations: bool = False,
+    audience: Audience = "member",
+) -> Recommendations:
+    """Ranked members ``member_id`` is not tied to, with no open or declined introduction."""
+    projection = cache.current()
+    G = projection.full if organisations else projection.members
+    if member_id not in G or G.nodes[member_id].get("node_type") == "organisation":
+        raise NotFound("member", member_id)
+    if skill is not None and skill not in G.graph.get("skill_names", {}):
+        raise InvalidRequest("skill", f"unknown skill '{skill}'")
+    try:
+        items = recommend(
+            G, member_id, limit=limit, subsector=subsector, skill=skill, cross_sector=cross_sector,
+            viewer_can_see=None if audience == "manager" else can_see(G, audience),
+            include_organisations=organisations,
+        )
+    except UnknownMember:
+        raise NotFound("member", member_id) from None
+    return Recommendations(member_id, tuple(items))
+
+
+def paths_between(
+    cache: ProjectionCache,
+    source: str,
+    target: str,
+    *,
+    k: int = 3,
+    max_hops: int = 4,
+    timeout_s: float = 5.0,
+    audience: Audience = "member",
+) -> Paths:
+    """Up to ``k`` warm paths from ``source`` to ``target``, most trusted first."""
+    if max_hops > MAX_HOPS:
+        raise InvalidRequest("max_hops", f"at most {MAX_HOPS}")
+    if source == target:
+        raise InvalidRequest("target", "the target is the member itself")
+    G = cache.current().members
+    for ident in (source, target):
+        if ident not in G:
+            raise NotFound("member", ident)
+    visible = None if audience == "manager" else can_see(G, audience)
+    if visible is not None and not visible(target):
+        raise NotFound("member", target)
+    graph = G if visible is None else G.subgraph([n for n in G if n in (source, target) or visible(n)])
+    deadline = time.monotonic() + timeout_s
+    items = tuple(warm_paths(graph, source, target, k=k, max_hops=max_hops, deadline=deadline))
+    complete = time.monotonic() < deadline
+    if items:
+        message = f"{len(items)} path(s) of at most {max_hops} hops."
+    else:
+        message = f"No path of at most {max_hops} hops links {source} to {target}."
+    if not complete:
+        message += " The search stopped at its time limit; more paths may exist."
+    return Paths(source, target, max_hops, items, message, complete)
