@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     tx_timeout_s: float = Field(default=30.0, gt=0, le=600, validation_alias=AliasChoices("GRAPH_SERVICE_TX_TIMEOUT"))
     connection_timeout_s: float = Field(default=5.0, gt=0,
                                         validation_alias=AliasChoices("GRAPH_SERVICE_CONNECTION_TIMEOUT"))
+    projection_check_s: float = Field(
+        default=1.0, ge=0, le=300, validation_alias=AliasChoices("GRAPH_SERVICE_PROJECTION_CHECK"),
+        description="How often (s) to look for writes made by other processes; local writes count at once.",
+    )
     path_timeout_s: float = Field(default=5.0, gt=0, le=60, validation_alias=AliasChoices("GRAPH_SERVICE_PATH_TIMEOUT"))
     max_page_size: int = Field(default=200, ge=1, le=10_000, validation_alias=AliasChoices("GRAPH_SERVICE_MAX_PAGE"))
     import_batch_size: int = Field(default=2000, ge=1, le=50_000,

@@ -303,7 +303,9 @@ def cluster_links(G: nx.Graph) -> tuple[ClusterLink, ...]:
             ClusterLink(
                 cluster=cluster,
                 organisations=len(orgs_by_cluster[cluster]),
-                members=tuple(LinkedMember(m, G.nodes[m].get("name", m), tuple(sorted(linked[m]))) for m in members),
+                members=tuple(
+                    LinkedMember(m, G.nodes[m].get("name", m), tuple(sorted(linked[m]))) for m in members
+                ),
                 ties=ties,
             )
         )

@@ -132,8 +132,9 @@ def build_collaboration_graph(
     Returns
     -------
     networkx.Graph
-        Nodes are sorted by id, edges by id pair, so algorithms that depend on insertion order
-        (Louvain) are reproducible whatever the order of the document.
+        Members are inserted sorted by id (then organisations, sorted by id) and edges sorted by
+        id pair, so algorithms that depend on insertion order (Louvain) are reproducible
+        whatever the order of the document.
 
         Member node attributes: ``name``, ``kind``, ``subsector`` (primary), ``subsectors``
         (tuple), ``skills`` (frozenset), ``visibility``, ``joined`` (ISO date or None),

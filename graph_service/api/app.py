@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.settings = settings
     app.state.db = db or Database(settings)
     app.state.readiness = Readiness()
-    app.state.projection = ProjectionCache(app.state.db)
+    app.state.projection = ProjectionCache(app.state.db, check_interval=settings.projection_check_s)
     install_error_handlers(app)
 
     api = APIRouter(prefix="/api/v1")

@@ -1,14 +1,17 @@
 """The in-memory projection of the graph, refreshed when the graph changes.
 
 The collaboration graph is read from Neo4j once (through the store's export queries) and kept
-in memory with the version stamp it was read at. Every write bumps the stamp in Neo4j, so a
-request only pays for one small query (the stamp) unless the graph has changed. Results of the
-analyses are memoised for the current version.
+in memory with the version stamp it was read at. Every write bumps the stamp in Neo4j. Writes
+made through this process mark the projection stale at once; writes made by other processes
+(another service instance, an import from the CLI) are noticed by reading the stamp, at most
+once every ``check_interval`` seconds, so a request does not pay a round trip to Neo4j when
+nothing changed. Results of the analyses are memoised for the current version.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -37,18 +40,29 @@ class Projection:
 class ProjectionCache:
     """Holds the current :class:`Projection` and memoised results for it."""
 
-    def __init__(self, db: Database, *, memo_size: int = 256):
+    def __init__(self, db: Database, *, memo_size: int = 256, check_interval: float = 1.0):
         self._db = db
         self._lock = threading.Lock()
         self._projection: Projection | None = None
         self._memo: OrderedDict[Hashable, Any] = OrderedDict()
         self._memo_size = memo_size
+        self._check_interval = check_interval
+        self._checked_at = float("-inf")
         self.builds = 0
+        db.on_write(self.invalidate)
+
+    def invalidate(self) -> None:
+        """Read the version stamp again at the next request (called after every local write)."""
+        self._checked_at = float("-inf")
 
     def current(self) -> Projection:
         """The projection at the graph's current version (rebuilt only when it changed)."""
-        version = self._db.version()
         projection = self._projection
+        now = time.monotonic()
+        if projection is not None and now - self._checked_at < self._check_interval:
+            return projection
+        version = self._db.version()
+        self._checked_at = now
         if projection is not None and projection.version == version:
             return projection
         with self._lock:

@@ -132,6 +132,11 @@ class Database:
         self._connection = connection
         self._driver: neo4j.Driver | None = None
         self._lock = threading.Lock()
+        self._write_listeners: list[Callable[[], None]] = []
+
+    def on_write(self, listener: Callable[[], None]) -> None:
+        """Call ``listener()`` after every committed write made through this object."""
+        self._write_listeners.append(listener)
 
     @property
     def connection(self) -> Connection:
@@ -193,8 +198,13 @@ class Database:
                 tx.run(query("meta/bump_version")).consume()
             return result
 
-        with _translated(), self._session(neo4j.WRITE_ACCESS) as session:
-            return session.execute_write(_work)
+        try:
+            with _translated(), self._session(neo4j.WRITE_ACCESS) as session:
+                return session.execute_write(_work)
+        finally:
+            # Also after a failure: the outcome of a write cut off mid-commit is unknown.
+            for listener in self._write_listeners:
+                listener()
 
     # Shorthands for the common one-query cases.
     def rows(self, name: str, params: Mapping[str, Any] | None = None, *, timeout: float | None = None) -> Rows:
