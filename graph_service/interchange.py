@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+import datetime as _dt
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from pydantic_core import PydanticCustomError
@@ -147,14 +148,22 @@ class EventRecord(_Record):
     attendees: list[Id] = Field(default_factory=list, max_length=5000)
 
 
+Response = Literal["pending", "accepted", "declined"]
+
+
 class IntroductionRecord(_Record):
     id: Id
     a: Id
     b: Id
     facilitator: Id = Field(default=MANAGER, description="A member id, or 'manager'.")
-    date: date
+    date: _dt.date = Field(description="When the introduction was proposed.")
     status: IntroductionStatus = "proposed"
-    outcome: LongText | None = None
+    outcome: LongText | None = Field(default=None, description="Notes on how it went.")
+    a_response: Response | None = Field(default=None, description="a's answer (double opt-in).")
+    b_response: Response | None = Field(default=None, description="b's answer (double opt-in).")
+    accepted_on: _dt.date | None = Field(default=None, description="When the second side accepted.")
+    met_on: _dt.date | None = None
+    closed_on: _dt.date | None = Field(default=None, description="When the outcome was recorded.")
 
 
 class Document(BaseModel):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Generic, TypeVar
+from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,6 +18,7 @@ __all__ = [
     "IntroductionOut",
     "IntroductionCreate",
     "IntroductionUpdate",
+    "IntroductionResponse",
     "Health",
     "ImportSummary",
     "Problems",
@@ -75,7 +76,14 @@ class IntroductionOut(BaseModel):
     date: dt.date
     status: IntroductionStatus
     outcome: str | None = None
+    a_response: str | None = None
+    b_response: str | None = None
+    accepted_on: dt.date | None = None
+    met_on: dt.date | None = None
+    closed_on: dt.date | None = None
     updated: dt.date | None = None
+    waiting_days: int | None = Field(default=None, description="With due=true: days waiting for a follow-up.")
+    follow_up: str | None = Field(default=None, description="With due=true: what to ask.")
 
 
 class IntroductionCreate(BaseModel):
@@ -84,17 +92,26 @@ class IntroductionCreate(BaseModel):
     id: Id | None = Field(default=None, description="Left out: one is generated.")
     a: Id
     b: Id
-    facilitator: Id = "manager"
-    date: dt.date | None = Field(default=None, description="Left out: today.")
-    status: IntroductionStatus = "proposed"
-    outcome: LongText | None = None
+    facilitator: Id = Field(default="manager", description="Who proposes it: 'manager' or a member id.")
+    notes: LongText | None = None
+
+
+class IntroductionResponse(BaseModel):
+    """One side's answer to a proposed introduction (double opt-in)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    member: Id = Field(description="The answering side: the introduction's a or b.")
+    answer: Literal["accept", "decline"]
 
 
 class IntroductionUpdate(BaseModel):
+    """Move the introduction on: met, collaborating, no-follow-up (or declined before meeting)."""
+
     model_config = ConfigDict(extra="forbid")
 
     status: IntroductionStatus
-    outcome: LongText | None = None
+    outcome: LongText | None = Field(default=None, description="Notes on how it went.")
 
 
 class Health(BaseModel):

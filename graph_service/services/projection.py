@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import networkx as nx
 
 from graph_service.analytics import build_collaboration_graph, member_nodes
+from graph_service.interchange import Document
 from graph_service.store.database import Database
 from graph_service.store.documents import export_document
 
@@ -30,11 +31,13 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class Projection:
-    """The graph at one version: ``members`` (members only) and ``full`` (with organisations)."""
+    """The graph at one version: ``members`` (members only), ``full`` (with organisations) and
+    the ``document`` they were projected from (for the introduction history and KPIs)."""
 
     version: int
     members: nx.Graph
     full: nx.Graph
+    document: Document
 
 
 class ProjectionCache:
@@ -71,7 +74,7 @@ class ProjectionCache:
             doc = export_document(self._db)
             full = build_collaboration_graph(doc, include_organisations=True)
             members = full.subgraph(member_nodes(full)).copy()
-            self._projection = Projection(version, members, full)
+            self._projection = Projection(version, members, full, doc)
             self._memo.clear()
             self.builds += 1
             return self._projection

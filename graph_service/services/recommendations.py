@@ -4,14 +4,27 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import date
 
 from graph_service.analytics import MAX_HOPS, Recommendation, UnknownMember, WarmPath, recommend, warm_paths
 from graph_service.services.errors import InvalidRequest
 from graph_service.services.projection import ProjectionCache
 from graph_service.services.visibility import Audience, can_see
+from graph_service.store.database import Database
 from graph_service.store.records import NotFound
 
-__all__ = ["Recommendations", "Paths", "recommendations_for", "paths_between"]
+__all__ = ["Recommendations", "Paths", "recommendations_for", "paths_between", "ignored_penalty",
+           "FREE_SHOWS", "IGNORED_DECAY"]
+
+# A suggestion shown more than FREE_SHOWS times without anyone acting on it loses rank: its score
+# is multiplied by IGNORED_DECAY for every further showing.
+FREE_SHOWS = 2
+IGNORED_DECAY = 0.7
+
+
+def ignored_penalty(shown: int) -> float:
+    """The rank multiplier of a suggestion shown ``shown`` times and never acted on."""
+    return IGNORED_DECAY ** max(0, shown - FREE_SHOWS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +47,8 @@ def recommendations_for(
     cache: ProjectionCache,
     member_id: str,
     *,
+    db: Database | None = None,
+    record: bool = False,
     limit: int = 10,
     subsector: str | None = None,
     skill: str | None = None,
@@ -41,21 +56,34 @@ def recommendations_for(
     organisations: bool = False,
     audience: Audience = "member",
 ) -> Recommendations:
-    """Ranked members ``member_id`` is not tied to, with no open or declined introduction."""
+    """Ranked members ``member_id`` is not tied to, with no open or declined introduction.
+
+    With ``db``, suggestions shown before and ignored lose rank (:func:`ignored_penalty`); with
+    ``record`` too, the ones returned now are remembered as shown to the member.
+    """
     projection = cache.current()
     G = projection.full if organisations else projection.members
     if member_id not in G or G.nodes[member_id].get("node_type") == "organisation":
         raise NotFound("member", member_id)
     if skill is not None and skill not in G.graph.get("skill_names", {}):
         raise InvalidRequest("skill", f"unknown skill '{skill}'")
+    penalties: dict[str, float] = {}
+    if db is not None:
+        for row in db.rows("recommendations/get_impressions", {"member": member_id}):
+            if (p := ignored_penalty(int(row["count"]))) < 1.0:
+                penalties[row["id"]] = p
     try:
         items = recommend(
             G, member_id, limit=limit, subsector=subsector, skill=skill, cross_sector=cross_sector,
             viewer_can_see=None if audience == "manager" else can_see(G, audience),
-            include_organisations=organisations,
+            include_organisations=organisations, penalties=penalties,
         )
     except UnknownMember:
         raise NotFound("member", member_id) from None
+    if db is not None and record and items:
+        shown = [r.id for r in items]
+        db.write(lambda tx: tx.run("recommendations/record_impressions", member=member_id, shown=shown,
+                                   today=date.today()), bump=False)
     return Recommendations(member_id, tuple(items))
 
 

@@ -81,6 +81,7 @@ _TIMEOUT_CODES = (
     "Neo.ClientError.Transaction.TransactionTimedOut",
     "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
     "Neo.TransientError.Transaction.MemoryLimitExceeded",
+    "Neo.TransientError.General.MemoryPoolOutOfMemoryError",
 )
 
 
@@ -135,7 +136,7 @@ class Database:
         self._write_listeners: list[Callable[[], None]] = []
 
     def on_write(self, listener: Callable[[], None]) -> None:
-        """Call ``listener()`` after every committed write made through this object."""
+        """Call ``listener()`` after every write that bumps the version, made through this object."""
         self._write_listeners.append(listener)
 
     @property
@@ -203,8 +204,9 @@ class Database:
                 return session.execute_write(_work)
         finally:
             # Also after a failure: the outcome of a write cut off mid-commit is unknown.
-            for listener in self._write_listeners:
-                listener()
+            if bump:
+                for listener in self._write_listeners:
+                    listener()
 
     # Shorthands for the common one-query cases.
     def rows(self, name: str, params: Mapping[str, Any] | None = None, *, timeout: float | None = None) -> Rows:

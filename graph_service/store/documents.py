@@ -42,6 +42,7 @@ __all__ = [
 ]
 
 SINGLE_TX_ROWS = 20_000
+UNITS_PER_ROW = 5
 IMPORT_TIMEOUT_S = 600.0
 TIE_QUERIES = {"knows": "ties/upsert_knows", "collaborated": "ties/upsert_collaborated"}
 
@@ -76,8 +77,9 @@ def member_row(m: MemberRecord) -> dict[str, Any]:
 def introduction_row(x: IntroductionRecord, **extra: Any) -> dict[str, Any]:
     return {
         "id": x.id, "a": x.a, "b": x.b, "facilitator": x.facilitator,
-        "props": {"date": x.date, "status": x.status, "outcome": x.outcome,
-                  "facilitator": x.facilitator, **extra},
+        "props": {"date": x.date, "status": x.status, "outcome": x.outcome, "facilitator": x.facilitator,
+                  "a_response": x.a_response, "b_response": x.b_response, "accepted_on": x.accepted_on,
+                  "met_on": x.met_on, "closed_on": x.closed_on, **extra},
     }
 
 
@@ -122,9 +124,26 @@ def _plan(doc: Document) -> list[tuple[str, str, list[dict[str, Any]]]]:
     return plan
 
 
-def _batches(rows: Sequence[dict[str, Any]], size: int) -> Iterator[Sequence[dict[str, Any]]]:
-    for i in range(0, len(rows), size):
-        yield rows[i:i + size]
+def _weight(row: dict[str, Any]) -> int:
+    """Roughly how many nodes and relationships a row writes: 1 plus the length of its lists."""
+    return 1 + sum(len(v) for v in row.values() if isinstance(v, list))
+
+
+def _batches(rows: Sequence[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    """Batches of at most ``size`` rows and about ``UNITS_PER_ROW * size`` written items, so a
+    batch of large events (hundreds of attendees each) stays under the transaction memory limit."""
+    budget = UNITS_PER_ROW * size
+    batch: list[dict[str, Any]] = []
+    units = 0
+    for row in rows:
+        w = _weight(row)
+        if batch and (len(batch) >= size or units + w > budget):
+            yield batch
+            batch, units = [], 0
+        batch.append(row)
+        units += w
+    if batch:
+        yield batch
 
 
 def validate_document(db: Database, doc: Document, *, replace: bool) -> None:
@@ -151,7 +170,7 @@ def validate_document(db: Database, doc: Document, *, replace: bool) -> None:
         raise DocumentInvalid(problems)
 
 
-def clear_graph(db: Database, batch: int = 10_000) -> int:
+def clear_graph(db: Database, batch: int = 2_000) -> int:
     """Delete the cluster's data in batches, keeping the schema and the built-in subsectors."""
     total = 0
     while True:
@@ -185,7 +204,7 @@ def import_document(
                     pass
             for _section, name, rows in plan:
                 for chunk in _batches(rows, batch_size):
-                    tx.run(name, rows=list(chunk))
+                    tx.run(name, rows=chunk)
 
         db.write(everything, timeout=IMPORT_TIMEOUT_S)
         if progress:
@@ -198,7 +217,7 @@ def import_document(
         transactions += 1
     for _section, name, rows in plan:
         for chunk in _batches(rows, batch_size):
-            db.write(lambda tx, c=list(chunk), n=name: tx.run(n, rows=c), timeout=IMPORT_TIMEOUT_S)
+            db.write(lambda tx, c=chunk, n=name: tx.run(n, rows=c), timeout=IMPORT_TIMEOUT_S)
             transactions += 1
             if progress:
                 progress("rows", len(chunk))

@@ -11,13 +11,12 @@ from typing import Any
 
 from graph_service.interchange import (
     EventRecord,
-    IntroductionRecord,
     MemberRecord,
     OrganisationRecord,
     ProjectRecord,
 )
 from graph_service.store.database import Database, Tx
-from graph_service.store.documents import introduction_row, member_row
+from graph_service.store.documents import member_row
 
 __all__ = [
     "NotFound",
@@ -37,7 +36,6 @@ __all__ = [
     "get_event",
     "list_introductions",
     "get_introduction",
-    "save_introduction",
     "count_nodes",
 ]
 
@@ -162,10 +160,6 @@ def get_event(db: Database, ident: str) -> EventRecord:
     return EventRecord(**_clean(rows[0]))
 
 
-def _introduction(row: dict[str, Any]) -> IntroductionRecord:
-    return IntroductionRecord(**_clean({k: v for k, v in row.items() if k != "updated"}))
-
-
 def list_introductions(db: Database, *, member: str | None = None,
                        statuses: list[str] | None = None) -> list[dict[str, Any]]:
     return db.rows("introductions/get_introductions", {"ids": None, "member": member, "statuses": statuses})
@@ -176,29 +170,6 @@ def get_introduction(db: Database, ident: str) -> dict[str, Any]:
     if not rows:
         raise NotFound("introduction", ident)
     return rows[0]
-
-
-def save_introduction(db: Database, x: IntroductionRecord, *, create: bool, updated: date) -> dict[str, Any]:
-    """Create (``create``) or update an introduction; the parties must exist."""
-
-    def work(tx: Tx) -> None:
-        exists = tx.rows("introductions/get_introductions", ids=[x.id], member=None, statuses=None)
-        if create and exists:
-            raise Conflict(f"id: an introduction '{x.id}' already exists")
-        if not create and not exists:
-            raise NotFound("introduction", x.id)
-        refs = [x.a, x.b] + ([x.facilitator] if x.facilitator != "manager" else [])
-        row = tx.one("members/existing_parties", ids=refs, skills=[]) or {}
-        known = set(row.get("members", [])) | set(row.get("organisations", []))
-        for field, ident in (("a", x.a), ("b", x.b)):
-            if ident not in known:
-                raise Conflict(f"{field}: no member or organisation '{ident}'")
-        if x.facilitator != "manager" and x.facilitator not in row.get("members", []):
-            raise Conflict(f"facilitator: no member '{x.facilitator}' (or 'manager')")
-        tx.run("introductions/upsert_introductions", rows=[introduction_row(x, updated=updated)])
-
-    db.write(work)
-    return get_introduction(db, x.id)
 
 
 def count_nodes(db: Database) -> dict[str, int]:

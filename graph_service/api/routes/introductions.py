@@ -1,21 +1,25 @@
 from __future__ import annotations
 
-import secrets
 from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, ConfigDict, Field
 
-from graph_service.api.deps import DatabaseDep
-from graph_service.api.schemas import IntroductionCreate, IntroductionOut, IntroductionUpdate
+from graph_service.analytics.kpis import IntroductionKPIs
+from graph_service.api.deps import DatabaseDep, ProjectionDep
+from graph_service.api.schemas import IntroductionCreate, IntroductionOut, IntroductionResponse, IntroductionUpdate
 from graph_service.domain import IntroductionStatus
-from graph_service.interchange import Id, IntroductionRecord
+from graph_service.interchange import Id
+from graph_service.services import introductions
+from graph_service.services.kpis import introduction_kpis
+from graph_service.services.planning import Focus, Plan, plan_introductions
 from graph_service.store import records
-from graph_service.store.records import Conflict
 
 router = APIRouter(prefix="/introductions", tags=["introductions"])
 
 IntroductionId = Annotated[str, Path(max_length=64)]
+_CONFLICT = {409: {"description": "Not allowed in the introduction's current state"}}
 
 
 @router.get("", response_model=list[IntroductionOut])
@@ -23,8 +27,23 @@ def list_introductions(
     db: DatabaseDep,
     member: Annotated[Id | None, Query(description="Introductions this member takes part in.")] = None,
     status: Annotated[list[IntroductionStatus] | None, Query(description="Any of these statuses.")] = None,
+    due: Annotated[bool, Query(description="Only those waiting for a follow-up, longest first.")] = False,
+    due_days: Annotated[int, Query(ge=1, le=365, description="Waiting longer than this many days.")] = 30,
 ) -> list[dict]:
+    if due:
+        rows = [{**d.introduction, "waiting_days": d.waiting_days, "follow_up": d.action}
+                for d in introductions.due_for_follow_up(db, days=due_days)]
+        return [r for r in rows if (member is None or member in (r["a"], r["b"]))
+                and (status is None or r["status"] in status)]
     return records.list_introductions(db, member=member, statuses=status)
+
+
+@router.get("/kpis", response_model=IntroductionKPIs)
+def kpis(cache: ProjectionDep, since: Annotated[date | None, Query(description="Only introductions from this date.")]
+         = None) -> IntroductionKPIs:
+    """Introductions per month, acceptance and success rates, by subsector pair, the share that
+    crosses subsectors, and how much of the network hangs on the manager."""
+    return introduction_kpis(cache, since=since)
 
 
 @router.get("/{introduction_id}", response_model=IntroductionOut,
@@ -33,25 +52,44 @@ def get_introduction(db: DatabaseDep, introduction_id: IntroductionId) -> dict:
     return records.get_introduction(db, introduction_id)
 
 
-@router.post("", response_model=IntroductionOut, status_code=201,
-             responses={409: {"description": "The id is taken, or a party does not exist"}})
-def create_introduction(db: DatabaseDep, body: IntroductionCreate) -> dict:
-    today = date.today()
-    record = IntroductionRecord(
-        id=body.id or f"i-{today:%Y%m%d}-{secrets.token_hex(3)}", a=body.a, b=body.b,
-        facilitator=body.facilitator, date=body.date or today, status=body.status, outcome=body.outcome,
-    )
-    if record.a == record.b:
-        raise Conflict("b: cannot introduce a member to itself")
-    return records.save_introduction(db, record, create=True, updated=today)
+@router.post("", response_model=IntroductionOut, status_code=201, responses=_CONFLICT)
+def propose(db: DatabaseDep, body: IntroductionCreate) -> dict:
+    """Propose an introduction; it is made only when both sides accept."""
+    return introductions.propose(db, a=body.a, b=body.b, facilitator=body.facilitator, ident=body.id,
+                                 outcome=body.notes)
+
+
+@router.post("/{introduction_id}/responses", response_model=IntroductionOut,
+             responses={404: {"description": "No such introduction"}, **_CONFLICT})
+def respond(db: DatabaseDep, introduction_id: IntroductionId, body: IntroductionResponse) -> dict:
+    """One side accepts or declines (double opt-in)."""
+    return introductions.respond(db, introduction_id, member=body.member, answer=body.answer)
 
 
 @router.patch("/{introduction_id}", response_model=IntroductionOut,
-              responses={404: {"description": "No such introduction"}})
+              responses={404: {"description": "No such introduction"}, **_CONFLICT})
 def update_introduction(db: DatabaseDep, introduction_id: IntroductionId, body: IntroductionUpdate) -> dict:
-    current = records.get_introduction(db, introduction_id)
-    current.pop("updated", None)
-    record = IntroductionRecord.model_validate(
-        {**{k: v for k, v in current.items() if v is not None}, **body.model_dump(exclude_unset=True)}
-    )
-    return records.save_introduction(db, record, create=False, updated=date.today())
+    """Record that they met, and then the outcome; 'collaborating' adds a knows tie."""
+    return introductions.advance(db, introduction_id, status=body.status, outcome=body.outcome)
+
+
+class PlanRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    total: int = Field(ge=1, le=500, description="How many introductions at most.")
+    max_per_member: int = Field(default=2, ge=1, le=20, description="Nobody gets more than this many "
+                                "(open introductions they already carry count).")
+    focus: Focus = "all"
+    theme: Id | None = Field(default=None, description="With focus 'theme': a skill id or a subsector id.")
+    new_member_days: int = Field(default=365, ge=1, le=3650, description="With focus 'new-members'.")
+    organisations: bool = Field(default=False, description="Also introduce organisations of the other clusters.")
+    record: bool = Field(default=False, description="Record the introductions as proposed.")
+
+
+@router.post("/plan", response_model=Plan)
+def plan(cache: ProjectionDep, db: DatabaseDep, body: PlanRequest) -> Plan:
+    """A batch of introductions maximising the summed score and the subsector pairs connected,
+    nobody above their maximum, with what the plan would change if every one succeeded."""
+    return plan_introductions(cache, db, total=body.total, max_per_member=body.max_per_member, focus=body.focus,
+                              theme=body.theme, new_member_days=body.new_member_days,
+                              organisations=body.organisations, record=body.record)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from graph_service.analytics import MAX_HOPS
-from graph_service.api.deps import ProjectionDep, SettingsDep
+from graph_service.api.deps import DatabaseDep, ProjectionDep, SettingsDep
 from graph_service.interchange import Id, SubsectorId
 from graph_service.services.recommendations import Paths, Recommendations, paths_between, recommendations_for
 
@@ -20,20 +20,23 @@ MemberId = Annotated[str, Path(description="A member id, e.g. m-042.", max_lengt
             responses={404: {"description": "No such member"}})
 def recommendations(
     cache: ProjectionDep,
+    db: DatabaseDep,
     member_id: MemberId,
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     subsector: Annotated[SubsectorId | None, Query(description="Only candidates active in this subsector.")] = None,
     skill: Annotated[Id | None, Query(description="Only candidates with this skill.")] = None,
     cross_sector: Annotated[bool, Query(description="Only candidates from subsectors the member is not in.")] = False,
     organisations: Annotated[bool, Query(description="Also suggest organisations of the other clusters.")] = False,
+    record: Annotated[bool, Query(description="These suggestions are being shown to the member: remember it, "
+                                  "so suggestions shown several times and never acted on drop in rank.")] = False,
 ) -> Recommendations:
     """Members to meet, best first, each with a score and reasons a person understands.
 
     Score: resource allocation over shared contacts (structure), plus complementary skills,
     the subsector gap it would bridge and shared events; see docs/analytics.md.
     """
-    return recommendations_for(cache, member_id, limit=limit, subsector=subsector, skill=skill,
-                               cross_sector=cross_sector, organisations=organisations)
+    return recommendations_for(cache, member_id, db=db, record=record, limit=limit, subsector=subsector,
+                               skill=skill, cross_sector=cross_sector, organisations=organisations)
 
 
 @router.get("/{member_id}/paths/{target}", response_model=Paths,

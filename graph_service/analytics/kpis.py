@@ -1,0 +1,134 @@
+"""Introduction KPIs for the manager's reports: volume per month, acceptance and success, the
+subsector pairs introductions connect, and how much of the network hangs on the manager.
+
+Definitions (an introduction counts under its current status):
+
+* *accepted* means both sides said yes: status accepted, met, collaborating or no-follow-up.
+* acceptance rate = accepted / (accepted + declined); introductions still ``proposed`` are
+  left out because nobody has decided yet.
+* success rate = collaborating / (collaborating + no-follow-up): of the introductions whose
+  outcome is known, the share that led to working together.
+* cross-subsector share = introductions whose two members have different primary subsectors,
+  over all member-member introductions.
+* manager share = introductions facilitated by the manager, over all.
+* a tie *comes from the manager* when the manager facilitated an introduction between its two
+  members that reached "collaborating" (a successful introduction becomes a tie, so the tie is
+  how they met). ``cross_ties_from_manager_share`` is the share of cross-subsector ties that
+  came from the manager; ``members_depending_on_manager`` counts members whose every tie to
+  another subsector came from the manager (without the manager's work they would fall back
+  into their own subsector).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+import networkx as nx
+
+from graph_service.analytics.projection import is_tie
+from graph_service.domain import MANAGER
+from graph_service.interchange import Document
+
+__all__ = ["MonthKPI", "PairKPI", "IntroductionKPIs", "introduction_kpis", "ACCEPTED_STATUSES"]
+
+ACCEPTED_STATUSES = frozenset({"accepted", "met", "collaborating", "no-follow-up"})
+
+
+@dataclass(frozen=True, slots=True)
+class MonthKPI:
+    month: str
+    proposed: int
+    accepted: int
+    declined: int
+    met: int
+    collaborating: int
+    no_follow_up: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class PairKPI:
+    """Introductions between two primary subsectors (``a`` <= ``b``)."""
+
+    a: str
+    b: str
+    total: int
+    accepted: int
+    successful: int
+
+
+@dataclass(frozen=True, slots=True)
+class IntroductionKPIs:
+    per_month: tuple[MonthKPI, ...]
+    total: int
+    acceptance_rate: float | None
+    success_rate: float | None
+    cross_subsector_share: float | None
+    by_subsector_pair: tuple[PairKPI, ...]
+    manager_share: float | None
+    members_depending_on_manager: int
+    cross_ties_from_manager_share: float | None
+
+
+def _rate(num: int, den: int) -> float | None:
+    return num / den if den else None
+
+
+def introduction_kpis(doc: Document, G: nx.Graph, *, since: date | None = None) -> IntroductionKPIs:
+    """Compute the KPIs over the introductions of ``doc`` dated on or after ``since``.
+
+    ``G`` is the members' collaboration graph (for the dependence on the manager).
+    """
+    primary = {m.id: m.subsectors[0] for m in doc.members}
+    intros = [x for x in doc.introductions if since is None or x.date >= since]
+    months: dict[str, Counter[str]] = defaultdict(Counter)
+    pairs: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    status = Counter(x.status for x in intros)
+    cross = member_pairs = by_manager = 0
+    for x in intros:
+        months[f"{x.date:%Y-%m}"][x.status] += 1
+        by_manager += x.facilitator == MANAGER
+        if x.a in primary and x.b in primary:
+            member_pairs += 1
+            a, b = sorted((primary[x.a], primary[x.b]))
+            cross += a != b
+            c = pairs[(a, b)]
+            c["total"] += 1
+            c["accepted"] += x.status in ACCEPTED_STATUSES
+            c["successful"] += x.status == "collaborating"
+    accepted = sum(status[s] for s in ACCEPTED_STATUSES)
+    per_month = tuple(
+        MonthKPI(month, c["proposed"], c["accepted"], c["declined"], c["met"], c["collaborating"],
+                 c["no-follow-up"], sum(c.values()))
+        for month, c in sorted(months.items())
+    )
+    by_pair = tuple(sorted(
+        (PairKPI(a, b, c["total"], c["accepted"], c["successful"]) for (a, b), c in pairs.items()),
+        key=lambda p: (-p.total, p.a, p.b),
+    ))
+
+    manager_pairs = {frozenset((x.a, x.b)) for x in doc.introductions
+                     if x.facilitator == MANAGER and x.status == "collaborating"}
+    depending = 0
+    for n in G.nodes:
+        if n not in primary:
+            continue
+        outside = [v for v in G.neighbors(n)
+                   if v in primary and primary[v] != primary[n] and is_tie(G.edges[n, v])]
+        if outside and all(frozenset((n, v)) in manager_pairs for v in outside):
+            depending += 1
+    cross_ties = [frozenset((u, v)) for u, v, d in G.edges(data=True)
+                  if is_tie(d) and u in primary and v in primary and primary[u] != primary[v]]
+    return IntroductionKPIs(
+        per_month=per_month,
+        total=len(intros),
+        acceptance_rate=_rate(accepted, accepted + status["declined"]),
+        success_rate=_rate(status["collaborating"], status["collaborating"] + status["no-follow-up"]),
+        cross_subsector_share=_rate(cross, member_pairs),
+        by_subsector_pair=by_pair,
+        manager_share=_rate(by_manager, len(intros)),
+        members_depending_on_manager=depending,
+        cross_ties_from_manager_share=_rate(sum(p in manager_pairs for p in cross_ties), len(cross_ties)),
+    )

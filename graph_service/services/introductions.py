@@ -1,0 +1,195 @@
+"""The introduction lifecycle, with double opt-in, follow-ups and outcomes that feed the graph.
+
+    proposed ──(both accept)──► accepted ──► met ──► collaborating
+        │                          │           └───► no-follow-up ──► collaborating
+        └──(either declines)──► declined ◄─────┘ (a side may still back out before meeting)
+
+* An introduction is only *made* (status ``accepted``) when both sides accept.
+* A declined pair is never suggested again (the recommender excludes it).
+* ``collaborating`` turns the pair into a ``knows`` tie (strength :data:`INTRODUCED_TIE_STRENGTH`),
+  in the same transaction.
+* Follow-ups are due for introductions accepted but not met, or met but without an outcome, for
+  more than ``days`` days.
+
+Each change is one write transaction that reads the introduction, checks the transition and
+writes it, so two concurrent answers cannot both win.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Literal
+
+from graph_service.domain import MANAGER
+from graph_service.interchange import IntroductionRecord
+from graph_service.store.database import Database, Tx
+from graph_service.store.documents import introduction_row
+from graph_service.store.records import Conflict, NotFound, list_introductions
+
+__all__ = [
+    "TRANSITIONS",
+    "INTRODUCED_TIE_STRENGTH",
+    "Answer",
+    "DueIntroduction",
+    "new_introduction_id",
+    "propose",
+    "respond",
+    "advance",
+    "due_for_follow_up",
+]
+
+INTRODUCED_TIE_STRENGTH = 0.6
+# Where each status may go by PATCH; "accepted" is only reached through both sides' answers.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "proposed": frozenset({"declined"}),
+    "accepted": frozenset({"met", "declined"}),
+    "met": frozenset({"collaborating", "no-follow-up"}),
+    "no-follow-up": frozenset({"collaborating"}),
+    "collaborating": frozenset(),
+    "declined": frozenset(),
+}
+OPEN = ("proposed", "accepted", "met")
+Answer = Literal["accept", "decline"]
+
+
+def new_introduction_id(today: date) -> str:
+    return f"i-{today:%Y%m%d}-{secrets.token_hex(3)}"
+
+
+def _current(tx: Tx, ident: str) -> dict[str, Any]:
+    row = tx.one("introductions/get_introductions", ids=[ident], member=None, statuses=None)
+    if row is None:
+        raise NotFound("introduction", ident)
+    return row
+
+
+def _record(row: dict[str, Any], **changes: Any) -> IntroductionRecord:
+    data = {k: v for k, v in row.items() if v is not None and k != "updated"}
+    data.update(changes)
+    return IntroductionRecord.model_validate(data)
+
+
+def _save(tx: Tx, record: IntroductionRecord, today: date) -> None:
+    tx.run("introductions/upsert_introductions", rows=[introduction_row(record, updated=today)])
+
+
+def propose(db: Database, *, a: str, b: str, facilitator: str = MANAGER, ident: str | None = None,
+            outcome: str | None = None, today: date | None = None) -> dict[str, Any]:
+    """Record a proposed introduction between ``a`` and ``b``; both answers start as pending.
+
+    Refused (409) when a party does not exist, when the pair already has an open introduction,
+    or when one of them declined an introduction to the other before.
+    """
+    today = today or date.today()
+    if a == b:
+        raise Conflict("b: cannot introduce a member to itself")
+    record = IntroductionRecord(id=ident or new_introduction_id(today), a=a, b=b, facilitator=facilitator,
+                                date=today, status="proposed", outcome=outcome,
+                                a_response="pending", b_response="pending")
+
+    def work(tx: Tx) -> None:
+        if tx.rows("introductions/get_introductions", ids=[record.id], member=None, statuses=None):
+            raise Conflict(f"id: an introduction '{record.id}' already exists")
+        refs = [a, b] + ([facilitator] if facilitator != MANAGER else [])
+        found = tx.one("members/existing_parties", ids=refs, skills=[]) or {}
+        known = set(found.get("members", [])) | set(found.get("organisations", []))
+        for field, value in (("a", a), ("b", b)):
+            if value not in known:
+                raise Conflict(f"{field}: no member or organisation '{value}'")
+        if facilitator != MANAGER and facilitator not in found.get("members", []):
+            raise Conflict(f"facilitator: no member '{facilitator}' (or 'manager')")
+        for other in tx.rows("introductions/get_introductions", ids=None, member=a, statuses=None):
+            if {other["a"], other["b"]} != {a, b}:
+                continue
+            if other["status"] in OPEN:
+                raise Conflict(f"b: '{a}' and '{b}' already have an open introduction ({other['id']})")
+            if other["status"] == "declined":
+                raise Conflict(f"b: an introduction of '{a}' and '{b}' was declined before ({other['id']})")
+        _save(tx, record, today)
+
+    db.write(work)
+    return _get(db, record.id)
+
+
+def respond(db: Database, ident: str, *, member: str, answer: Answer, today: date | None = None) -> dict[str, Any]:
+    """One side's answer. Declining closes the introduction; the second acceptance makes it."""
+    today = today or date.today()
+
+    def work(tx: Tx) -> None:
+        row = _current(tx, ident)
+        if member not in (row["a"], row["b"]):
+            raise Conflict(f"member: '{member}' is not a party to introduction '{ident}'")
+        if row["status"] != "proposed":
+            raise Conflict(f"status: the introduction is already {row['status']}; answers are closed")
+        side = "a_response" if member == row["a"] else "b_response"
+        changes: dict[str, Any] = {side: "accepted" if answer == "accept" else "declined"}
+        other = row["b_response" if side == "a_response" else "a_response"] or "pending"
+        if answer == "decline":
+            changes.update(status="declined", closed_on=today)
+        elif other == "accepted":
+            changes.update(status="accepted", accepted_on=today)
+        _save(tx, _record(row, **changes), today)
+
+    db.write(work)
+    return _get(db, ident)
+
+
+def advance(db: Database, ident: str, *, status: str, outcome: str | None = None,
+            today: date | None = None) -> dict[str, Any]:
+    """Move an introduction on (met, collaborating, no-follow-up, or declined before meeting)."""
+    today = today or date.today()
+
+    def work(tx: Tx) -> None:
+        row = _current(tx, ident)
+        allowed = TRANSITIONS[row["status"]]
+        if status not in allowed:
+            hint = ("; 'accepted' is reached when both sides accept (POST .../respond)"
+                    if status == "accepted" else "")
+            options = ", ".join(sorted(allowed)) or "none: it is closed"
+            raise Conflict(f"status: cannot go from {row['status']} to {status} (allowed: {options}){hint}")
+        changes: dict[str, Any] = {"status": status}
+        if outcome is not None:
+            changes["outcome"] = outcome
+        if status == "met":
+            changes["met_on"] = today
+        else:
+            changes["closed_on"] = today
+        _save(tx, _record(row, **changes), today)
+        if status == "collaborating":
+            tx.run("introductions/record_tie", a=row["a"], b=row["b"], strength=INTRODUCED_TIE_STRENGTH,
+                   since=today, introduction=ident)
+
+    db.write(work)
+    return _get(db, ident)
+
+
+@dataclass(frozen=True, slots=True)
+class DueIntroduction:
+    introduction: dict[str, Any]
+    waiting_days: int
+    action: str
+
+
+def due_for_follow_up(db: Database, *, days: int = 30, today: date | None = None) -> list[DueIntroduction]:
+    """Introductions waiting for a follow-up: accepted but not met, or met without an outcome,
+    for more than ``days`` days; longest waiting first."""
+    today = today or date.today()
+    limit = today - timedelta(days=days)
+    due: list[DueIntroduction] = []
+    for row in list_introductions(db, statuses=["accepted", "met"]):
+        since = (row.get("met_on") if row["status"] == "met" else row.get("accepted_on")) or row["date"]
+        if since < limit:
+            action = ("ask both sides whether it led to working together" if row["status"] == "met"
+                      else "check whether they have met")
+            due.append(DueIntroduction(row, (today - since).days, action))
+    due.sort(key=lambda d: (-d.waiting_days, d.introduction["id"]))
+    return due
+
+
+def _get(db: Database, ident: str) -> dict[str, Any]:
+    rows = db.rows("introductions/get_introductions", {"ids": [ident], "member": None, "statuses": None})
+    if not rows:
+        raise NotFound("introduction", ident)
+    return rows[0]
