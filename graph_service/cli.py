@@ -20,16 +20,19 @@ from rich.table import Table
 from graph_service.domain import SUBSECTOR_IDS
 from graph_service.interchange import Document, DocumentInvalid
 from graph_service.neo4j_server.managed import ManagedServer, ServerError, install
-from graph_service.services import analyses
+from graph_service.services import analyses, introductions
 from graph_service.services.analyses import Subset
 from graph_service.services.errors import InvalidRequest
+from graph_service.services.kpis import introduction_kpis
+from graph_service.services.planning import plan_introductions
+from graph_service.services.teams import tables_for, teams_for
 from graph_service.services.projection import ProjectionCache
 from graph_service.services.recommendations import paths_between, recommendations_for
 from graph_service.settings import Settings, get_settings
 from graph_service.store import documents, records
 from graph_service.store.database import Database, StoreError
 from graph_service.store.readiness import Readiness
-from graph_service.store.records import NotFound
+from graph_service.store.records import Conflict, NotFound
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="The managed local Neo4j server (used when NEO4J_URI is not set).", no_args_is_help=True)
@@ -248,7 +251,7 @@ def _answer(compute):  # type: ignore[no-untyped-def]
         return compute()
     except NotFound as exc:
         raise _fail(str(exc)) from None
-    except InvalidRequest as exc:
+    except (InvalidRequest, Conflict) as exc:
         raise _fail(str(exc)) from None
 
 
@@ -399,6 +402,196 @@ def bridges_cmd(
     for link in answer.cluster_links:
         who = ", ".join(m.name for m in link.members[:3]) or "nobody"
         out.print(f"Linked to {link.cluster}: {who}")
+
+
+# -- from analysis to action -------------------------------------------------------------------------
+intro_app = typer.Typer(help="Introductions: propose, answers, follow-ups, KPIs and the monthly plan.",
+                        no_args_is_help=True)
+app.add_typer(intro_app, name="introductions")
+
+
+def _print_introduction(row: dict) -> None:
+    out.print(f"{row['id']}: {row['a']} ↔ {row['b']} — {row['status']} "
+              f"(a: {row.get('a_response') or '-'}, b: {row.get('b_response') or '-'})", highlight=False)
+
+
+@intro_app.command("propose")
+def propose_cmd(a: str, b: str, facilitator: Annotated[str, typer.Option()] = "manager") -> None:
+    """Propose an introduction of A and B (made only when both accept)."""
+    db = open_database()
+    with db_closing(db):
+        _print_introduction(_answer(lambda: introductions.propose(db, a=a, b=b, facilitator=facilitator)))
+
+
+@intro_app.command("respond")
+def respond_cmd(introduction: str, member: str,
+                answer: Annotated[str, typer.Argument(help="accept or decline")]) -> None:
+    """Record one side's answer to a proposed introduction."""
+    if answer not in ("accept", "decline"):
+        raise _fail("answer: 'accept' or 'decline'")
+    db = open_database()
+    with db_closing(db):
+        _print_introduction(_answer(lambda: introductions.respond(db, introduction, member=member,
+                                                                  answer=answer)))  # type: ignore[arg-type]
+
+
+@intro_app.command("update")
+def update_cmd(introduction: str, status: Annotated[str, typer.Argument(help="met, collaborating, no-follow-up "
+                                                                         "or declined")],
+               outcome: Annotated[str | None, typer.Option(help="Notes on how it went.")] = None) -> None:
+    """Move an introduction on; 'collaborating' makes the pair a knows tie."""
+    db = open_database()
+    with db_closing(db):
+        _print_introduction(_answer(lambda: introductions.advance(db, introduction, status=status, outcome=outcome)))
+
+
+@intro_app.command("due")
+def due_cmd(days: Annotated[int, typer.Option(min=1, max=365)] = 30) -> None:
+    """Introductions waiting for a follow-up, longest first."""
+    db = open_database()
+    with db_closing(db):
+        due = introductions.due_for_follow_up(db, days=days)
+    table = Table(title=f"Waiting for a follow-up for more than {days} days")
+    for col in ("introduction", "members", "status", "waiting", "next step"):
+        table.add_column(col)
+    for d in due:
+        x = d.introduction
+        table.add_row(x["id"], f"{x['a']} ↔ {x['b']}", x["status"], f"{d.waiting_days} days", d.action)
+    out.print(table)
+
+
+@intro_app.command("kpis")
+def kpis_cmd(since: JoinedOpt = None, as_json: JsonOpt = False) -> None:
+    """Introduction KPIs for the manager's report."""
+    db, cache = _cache()
+    with db_closing(db):
+        k = introduction_kpis(cache, since=since.date() if since else None)
+    if as_json:
+        _print_json(k)
+        return
+
+    def pct(x: float | None) -> str:
+        return "n/a" if x is None else f"{x:.0%}"
+
+    out.print(f"{k.total} introductions; accepted {pct(k.acceptance_rate)}; led to collaboration "
+              f"{pct(k.success_rate)}; across subsectors {pct(k.cross_subsector_share)}; by the manager "
+              f"{pct(k.manager_share)}; cross-subsector ties from the manager's introductions "
+              f"{pct(k.cross_ties_from_manager_share)}; members depending on them {k.members_depending_on_manager}")
+    table = Table(title="Per month")
+    for col in ("month", "total", "proposed", "accepted", "declined", "met", "collaborating", "no follow-up"):
+        table.add_column(col, justify="right")
+    for m in k.per_month:
+        table.add_row(m.month, str(m.total), str(m.proposed), str(m.accepted), str(m.declined), str(m.met),
+                      str(m.collaborating), str(m.no_follow_up))
+    out.print(table)
+
+
+@intro_app.command("plan")
+def plan_cmd(
+    total: Annotated[int, typer.Option(min=1, max=500)] = 20,
+    max_per_member: Annotated[int, typer.Option(min=1, max=20)] = 2,
+    focus: Annotated[str, typer.Option(help="all, isolated-subsectors, new-members or theme")] = "all",
+    theme: Annotated[str | None, typer.Option(help="With --focus theme: a skill or subsector id.")] = None,
+    record: Annotated[bool, typer.Option("--record", help="Record them as proposed.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """A month's introduction plan and what it would change."""
+    if focus not in ("all", "isolated-subsectors", "new-members", "theme"):
+        raise _fail("--focus: all, isolated-subsectors, new-members or theme")
+    db, cache = _cache()
+    with db_closing(db):
+        plan = _answer(lambda: plan_introductions(cache, db, total=total, max_per_member=max_per_member,
+                                                  focus=focus, theme=theme, record=record))  # type: ignore[arg-type]
+    if as_json:
+        _print_json(plan)
+        return
+    table = Table(title=f"Introduction plan ({plan.focus}){' — recorded as proposed' if plan.recorded else ''}",
+                  show_lines=True)
+    for col in ("#", "introduce", "subsectors", "score", "why"):
+        table.add_column(col)
+    for i, item in enumerate(plan.items, 1):
+        table.add_row(str(i), f"{item.a} ↔ {item.b}", " / ".join(s or "-" for s in item.subsectors),
+                      f"{item.score:.3f}", "\n".join(item.reasons[:3]))
+    out.print(table)
+    b, a = plan.effect.before, plan.effect.after
+    effect = Table(title="If every introduction succeeded")
+    for col in ("measure", "before", "after"):
+        effect.add_column(col)
+    effect.add_row("cross-subsector ties", str(b.cross_subsector_ties), str(a.cross_subsector_ties))
+    effect.add_row("members with no tie outside their subsector", str(b.members_without_outside_tie),
+                   str(a.members_without_outside_tie))
+    effect.add_row("subsector pairs linked", str(b.subsector_pairs_connected), str(a.subsector_pairs_connected))
+    for sid, value in b.ei_index.items():
+        after = a.ei_index.get(sid)
+        effect.add_row(f"E-I index of {sid}", f"{value:+.2f}" if value is not None else "n/a",
+                       f"{after:+.2f}" if after is not None else "n/a")
+    out.print(effect)
+
+
+@app.command("team")
+def team_cmd(
+    skills: Annotated[str | None, typer.Option(help="Required skill ids, comma-separated.")] = None,
+    project: Annotated[str | None, typer.Option(help="Or: a project or tender stored in the graph.")] = None,
+    max_size: Annotated[int, typer.Option(min=1, max=20)] = 5,
+    include: Annotated[str, typer.Option(help="Members who must be in it, comma-separated.")] = "",
+    exclude: Annotated[str, typer.Option(help="Members who must not, comma-separated.")] = "",
+    organisations: Annotated[bool, typer.Option("--organisations", help="Offer other clusters' "
+                                                "organisations for missing skills.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Assemble teams for a call for tender from the trust network."""
+    def split(v: str | None) -> list[str]:
+        return [x.strip() for x in (v or "").split(",") if x.strip()]
+
+    if bool(skills) == bool(project):
+        raise _fail("give either --skills or --project")
+    db, cache = _cache()
+    with db_closing(db):
+        required = split(skills) if skills else _answer(lambda: records.get_project(db, project or "")).requires
+        answer = _answer(lambda: teams_for(cache, required, max_size=max_size, must_include=split(include),
+                                           must_exclude=split(exclude), organisations=organisations))
+    if as_json:
+        _print_json(answer)
+        return
+    out.print(answer.message)
+    for i, t in enumerate(answer.items, 1):
+        table = Table(title=f"Team {i}: communication cost {t.communication_cost}, diameter {t.diameter}, "
+                            f"{t.past_collaborations} past collaboration(s)")
+        for col in ("member", "subsector", "covers"):
+            table.add_column(col)
+        for m in t.members:
+            table.add_row(f"{m.name} ({m.id})", m.subsector or "-", ", ".join(m.covers))
+        out.print(table)
+    for m in answer.missing_skills:
+        offers = "; ".join(f"{o.name} ({o.cluster}): {o.why}" for o in m.organisations) or "no organisation known"
+        out.print(f"Nobody in the cluster has {m.name}: {offers}", highlight=False)
+
+
+@app.command("tables")
+def tables_cmd(
+    event: Annotated[str, typer.Argument(help="An event id.")],
+    table_size: Annotated[int, typer.Option(min=2, max=50)] = 6,
+    skills: Annotated[str, typer.Option(help="Themed: attendees with one of these skills.")] = "",
+    subsectors: Annotated[str, typer.Option(help="Themed: attendees in one of these subsectors.")] = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Seat a round table's attendees so that they meet new people from other subsectors."""
+    db, cache = _cache()
+    with db_closing(db):
+        answer = _answer(lambda: tables_for(cache, event, table_size=table_size,
+                                            skills=[s for s in skills.split(",") if s],
+                                            subsectors=[s for s in subsectors.split(",") if s]))
+    if as_json:
+        _print_json(answer)
+        return
+    s = answer.seating
+    gain = "n/a" if s.gain_over_random is None else f"{s.gain_over_random:+.0%}"
+    out.print(f"{s.attendees} attendees at {len(s.tables)} tables: {s.new_cross_pairs} new cross-subsector pairs "
+              f"(random seating: {s.random_new_cross_pairs:.1f}, {gain}); acquaintances seated together: "
+              f"{s.tied_pairs_together}")
+    for t in s.tables:
+        out.print(f"Table {t.number}: {', '.join(t.members)} — {t.new_cross_pairs} new cross-subsector pairs",
+                  highlight=False)
 
 
 # -- serve --------------------------------------------------------------------------------------

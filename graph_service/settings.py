@@ -68,6 +68,13 @@ class Settings(BaseSettings):
         """True when the service runs its own local Neo4j server."""
         return not self.neo4j_uri
 
+    # Network pages (/viz).
+    viz_aggregate_threshold: int = Field(
+        default=2000, ge=1, le=1_000_000, validation_alias=AliasChoices("GRAPH_SERVICE_VIZ_AGGREGATE_THRESHOLD"),
+        description="Above this many members the ecosystem map shows communities (or subsectors) as single "
+                    "nodes with a drill-down, instead of every member.",
+    )
+
 
 @lru_cache
 def get_settings() -> Settings:

@@ -19,7 +19,9 @@ from graph_service.api.routes import (
     network,
     projects,
     taxonomy,
+    teams,
 )
+from graph_service.api.routes import viz
 from graph_service.services.projection import ProjectionCache
 from graph_service.settings import Settings, get_settings
 from graph_service.store.database import Database, StoreError
@@ -62,8 +64,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     install_error_handlers(app)
 
     api = APIRouter(prefix="/api/v1")
-    for module in (members, network, analytics, taxonomy, projects, events, introductions, documents):
+    for module in (members, network, analytics, taxonomy, projects, events, introductions, teams, documents):
         api.include_router(module.router)
     app.include_router(health.router)
     app.include_router(api)
+    app.include_router(viz.router)  # HTML pages outside /api/v1: /viz/..., /report, /members-app
     return app

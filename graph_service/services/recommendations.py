@@ -19,7 +19,7 @@ __all__ = ["Recommendations", "Paths", "recommendations_for", "paths_between", "
 # A suggestion shown more than FREE_SHOWS times without anyone acting on it loses rank: its score
 # is multiplied by IGNORED_DECAY for every further showing.
 FREE_SHOWS = 2
-IGNORED_DECAY = 0.7
+IGNORED_DECAY = 0.5
 
 
 def ignored_penalty(shown: int) -> float:

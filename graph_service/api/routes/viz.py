@@ -1,0 +1,127 @@
+"""HTML pages, outside /api/v1: network maps (/viz/...), the ecosystem report (/report), the
+member page (/members-app, also /explore) and the files they load (/viz/assets/...).
+
+Thin: the pages are built in :mod:`graph_service.services.maps` and
+:mod:`graph_service.services.report`. Every page is sent with a strict Content-Security-Policy
+(nothing from another host, no inline script).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+
+from graph_service.analytics import MAX_HOPS
+from graph_service.api.deps import ProjectionDep, SettingsDep
+from graph_service.interchange import SubsectorId
+from graph_service.services import maps, report
+from graph_service.services.maps import SECURITY_HEADERS, parse_pairs, proposed_ties_overlay
+from graph_service.services.projection import ProjectionCache
+from graph_service.store.records import NotFound
+
+router = APIRouter(tags=["pages"])
+
+MemberId = Annotated[str, Path(description="A member id, e.g. m-042.", max_length=64)]
+Proposed = Annotated[str | None, Query(
+    max_length=8000, description="Proposed ties drawn dashed: member id pairs, e.g. m-001:m-002,m-003:m-004.")]
+
+
+def _html(text: str) -> HTMLResponse:
+    return HTMLResponse(text, headers=SECURITY_HEADERS)
+
+
+def _overlays(cache: ProjectionCache, proposed: str | None) -> list[maps.Overlay]:
+    if not proposed:
+        return []
+    G = cache.current().members
+    pairs = parse_pairs(proposed, lambda n: n in G)
+    return [proposed_ties_overlay(pairs)] if pairs else []
+
+
+@router.get("/viz", include_in_schema=False)
+def viz_index() -> RedirectResponse:
+    return RedirectResponse("/viz/ecosystem", status_code=307)
+
+
+@router.get("/viz/ecosystem", response_class=HTMLResponse)
+def ecosystem(
+    cache: ProjectionDep,
+    settings: SettingsDep,
+    group: Annotated[Literal["community", "subsector"], Query(
+        description="How the aggregated map groups members.")] = "community",
+    community: Annotated[str | None, Query(pattern=r"^c-\d{1,7}$", description="Only this community.")] = None,
+    subsector: Annotated[SubsectorId | None, Query(description="Only members of this primary subsector.")] = None,
+    aggregate: Annotated[bool | None, Query(
+        description="One node per group (default: only above the size limit).")] = None,
+    proposed: Proposed = None,
+) -> HTMLResponse:
+    """The whole cluster's map: members coloured by subsector or community, sized by brokerage.
+    Above the size limit (GRAPH_SERVICE_VIZ_AGGREGATE_THRESHOLD) one node per community."""
+    page = maps.ecosystem_page(cache, threshold=settings.viz_aggregate_threshold, group=group, community=community,
+                               subsector=subsector, aggregate=aggregate, overlays=_overlays(cache, proposed))
+    return _html(maps.render_map(page))
+
+
+@router.get("/viz/members/{member_id}", response_class=HTMLResponse,
+            responses={404: {"description": "No such member"}})
+def member_map(
+    cache: ProjectionDep,
+    member_id: MemberId,
+    hops: Annotated[int, Query(ge=1, le=2, description="1: direct ties; 2: their ties too.")] = 1,
+    proposed: Proposed = None,
+) -> HTMLResponse:
+    """A member's neighbourhood, one or two hops out (private profiles left out)."""
+    page = maps.member_page(cache, member_id, hops=hops, overlays=_overlays(cache, proposed))
+    return _html(maps.render_map(page))
+
+
+@router.get("/viz/subsectors", response_class=HTMLResponse)
+def subsectors_map(cache: ProjectionDep) -> HTMLResponse:
+    """The twelve subsectors and the ties between them; isolated ones stand out."""
+    return _html(maps.render_map(maps.subsectors_page(cache)))
+
+
+@router.get("/viz/paths/{source}/{target}", response_class=HTMLResponse,
+            responses={404: {"description": "No such member"}})
+def paths_map(
+    cache: ProjectionDep,
+    settings: SettingsDep,
+    source: MemberId,
+    target: MemberId,
+    k: Annotated[int, Query(ge=1, le=10, description="How many paths at most.")] = 3,
+    max_hops: Annotated[int, Query(ge=1, le=MAX_HOPS)] = 4,
+) -> HTMLResponse:
+    """The warm paths from one member to another, highlighted."""
+    page = maps.paths_page(cache, source, target, k=k, max_hops=max_hops, timeout_s=settings.path_timeout_s)
+    return _html(maps.render_map(page))
+
+
+@router.get("/report", response_class=HTMLResponse)
+def ecosystem_report(
+    cache: ProjectionDep,
+    since: Annotated[date | None, Query(description="Compare with the cluster of members who joined before "
+                                                    "this date.")] = None,
+) -> HTMLResponse:
+    """The ecosystem report for the manager and the ministry (printable to PDF)."""
+    return _html(report.render_report(report.build_report(cache, since=since)))
+
+
+@router.get("/members-app", response_class=HTMLResponse)
+@router.get("/explore", response_class=HTMLResponse, include_in_schema=False)
+def members_app() -> HTMLResponse:
+    """The member page: search a member or a skill, profile, map, partners and warm paths."""
+    return _html(maps.render_template("explore.html.j2", inline=False, nav=maps.nav_links()))
+
+
+@router.get("/viz/assets/{name}", include_in_schema=False)
+def viz_asset(name: Annotated[str, Path(max_length=64)]) -> Response:
+    found = maps.asset(name)
+    if found is None:
+        raise NotFound("asset", name)
+    path, media_type = found
+    return FileResponse(path, media_type=media_type, headers={
+        "Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff",
+        "Cross-Origin-Resource-Policy": "same-origin"})
