@@ -12,30 +12,18 @@ from __future__ import annotations
 
 import argparse
 import platform
-import socket
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from graph_service.neo4j_server.managed import NEO4J_VERSION, ManagedServer
-from graph_service.settings import Settings
-from graph_service.store import documents
-from graph_service.store.database import Database
-from graph_service.store.readiness import Readiness
-from seed.generator import generate_cluster
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import bench_settings, temporary_database  # noqa: E402
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _settings(home: Path) -> Settings:
-    return Settings(GRAPH_SERVICE_HOME=home, GRAPH_SERVICE_BOLT_PORT=_free_port(),
-                    GRAPH_SERVICE_HTTP_PORT=_free_port(), GRAPH_SERVICE_HEAP="1g",
-                    GRAPH_SERVICE_PAGECACHE="512m")
+from graph_service.neo4j_server.managed import NEO4J_VERSION, ManagedServer  # noqa: E402
+from graph_service.store import documents  # noqa: E402
+from seed.generator import generate_cluster  # noqa: E402
 
 
 def main() -> None:
@@ -48,7 +36,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="gs-bench-") as tmp:
         cold, warm = [], []
         for i in range(args.starts):
-            server = ManagedServer(_settings(Path(tmp) / f"cold-{i}"))
+            server = ManagedServer(bench_settings(Path(tmp) / f"cold-{i}"))
             began = time.monotonic()
             server.start(log=lambda _m: None)
             cold.append(time.monotonic() - began)
@@ -62,12 +50,8 @@ def main() -> None:
         rows.append(("restart of an existing database, to Bolt answering (s)",
                      f"median {statistics.median(warm):.1f} (runs: {', '.join(f'{w:.1f}' for w in warm)})"))
 
-        settings = _settings(Path(tmp) / "load")
-        server = ManagedServer(settings)
-        server.start(log=lambda _m: None)
-        db = Database(settings)
-        try:
-            Readiness().ensure(db)
+        with temporary_database(Path(tmp) / "load") as db:
+            settings = db.settings
             for n in args.members:
                 began = time.monotonic()
                 doc, _facts = generate_cluster(members=n, seed=42)
@@ -81,9 +65,6 @@ def main() -> None:
                              f"{loaded:.1f} ({rows_total:,} rows: {len(doc.members):,} members, "
                              f"{len(doc.ties):,} ties, {len(doc.events):,} events, {len(doc.projects):,} projects; "
                              f"{result.transactions} transaction(s))"))
-        finally:
-            db.close()
-            server.stop()
 
     print(f"Neo4j {NEO4J_VERSION} Community, managed server, {platform.machine()}, "
           f"{platform.python_implementation()} {platform.python_version()}\n")

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import argparse
 import random
-import socket
 import statistics
+import sys
 import tempfile
 import threading
 import time
@@ -23,25 +23,12 @@ from pathlib import Path
 import httpx
 import uvicorn
 
-from graph_service.api.app import create_app
-from graph_service.neo4j_server.managed import ManagedServer
-from graph_service.settings import Settings
-from graph_service.store import documents
-from graph_service.store.database import Database
-from graph_service.store.readiness import Readiness
-from seed.generator import generate_cluster
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import free_port, percentile as _pct, temporary_database  # noqa: E402
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    k = max(0, min(len(values) - 1, round(p / 100 * (len(values) - 1))))
-    return values[k]
+from graph_service.api.app import create_app  # noqa: E402
+from graph_service.store import documents  # noqa: E402
+from seed.generator import generate_cluster  # noqa: E402
 
 
 def _timed(fn) -> float:  # type: ignore[no-untyped-def]
@@ -51,18 +38,12 @@ def _timed(fn) -> float:  # type: ignore[no-untyped-def]
 
 
 def run(n: int, requests: int, tmp: Path) -> list[tuple[str, str]]:
-    settings = Settings(GRAPH_SERVICE_HOME=tmp / f"n{n}", GRAPH_SERVICE_BOLT_PORT=_free_port(),
-                        GRAPH_SERVICE_HTTP_PORT=_free_port(), GRAPH_SERVICE_HEAP="2g",
-                        GRAPH_SERVICE_PAGECACHE="1g", GRAPH_SERVICE_TX_TIMEOUT=300)
-    server = ManagedServer(settings)
-    server.start(log=lambda _m: None)
-    db = Database(settings)
     rows: list[tuple[str, str]] = []
-    try:
-        Readiness().ensure(db)
+    with temporary_database(tmp / f"n{n}", heap="2g", pagecache="1g") as db:
+        settings = db.settings
         doc, _facts = generate_cluster(members=n, seed=42)
         documents.import_document(db, doc, replace=True, batch_size=settings.import_batch_size)
-        port = _free_port()
+        port = free_port()
         app = create_app(settings, db)
         config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
         web = uvicorn.Server(config)
@@ -106,9 +87,6 @@ def run(n: int, requests: int, tmp: Path) -> list[tuple[str, str]]:
         ms = [x * 1000 for x in lat]
         rows.append((f"{n:,} members: plain Cypher friend-of-friend resource allocation (driver, no HTTP)",
                      f"p50 {statistics.median(ms):.1f} ms, p99 {_pct(ms, 99):.1f} ms"))
-    finally:
-        db.close()
-        server.stop()
     return rows
 
 

@@ -1,0 +1,49 @@
+"""Shared set-up of the benchmark scripts: a throw-away managed Neo4j on free ports."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from graph_service.neo4j_server.managed import ManagedServer
+from graph_service.settings import Settings
+from graph_service.store.database import Database
+from graph_service.store.readiness import Readiness
+
+__all__ = ["free_port", "bench_settings", "temporary_database", "percentile"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def bench_settings(home: Path, *, heap: str = "1g", pagecache: str = "512m") -> Settings:
+    return Settings(GRAPH_SERVICE_HOME=home, GRAPH_SERVICE_BOLT_PORT=free_port(),
+                    GRAPH_SERVICE_HTTP_PORT=free_port(), GRAPH_SERVICE_HEAP=heap,
+                    GRAPH_SERVICE_PAGECACHE=pagecache, GRAPH_SERVICE_TX_TIMEOUT=300)
+
+
+@contextmanager
+def temporary_database(home: Path, *, heap: str = "1g", pagecache: str = "512m") -> Iterator[Database]:
+    """A new managed Neo4j under ``home``, ready (schema and subsectors), stopped afterwards."""
+    settings = bench_settings(home, heap=heap, pagecache=pagecache)
+    server = ManagedServer(settings)
+    server.start(log=lambda _m: None)
+    db = Database(settings)
+    try:
+        Readiness().ensure(db)
+        yield db
+    finally:
+        db.close()
+        server.stop()
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile of ``values`` (p in 0..100)."""
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]
