@@ -14,6 +14,7 @@ COPY pyproject.toml README.md ./
 COPY graph_service/ graph_service/
 COPY seed/ seed/
 COPY cypher/ cypher/
+COPY viz/ viz/
 RUN pip install . \
  && rm -rf /src
 

@@ -6,8 +6,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup neo4j seed serve bench clean-data help
+.PHONY: run test setup neo4j chromium seed serve bench clean-data help
 
 help:
 	@echo "make run    set up, start Neo4j, seed the cluster (if empty), serve the API on http://$(HOST):$(PORT)"
@@ -29,7 +30,11 @@ neo4j: setup
 run: setup neo4j
 	$(BIN)/graph-service serve --host $(HOST) --port $(PORT) --seed-if-empty
 
-test: setup neo4j
+# The browser tests drive Debian's Chromium (headless); install it when it is missing.
+chromium:
+	@test -x /usr/bin/chromium || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium; }
+
+test: setup neo4j chromium
 	$(BIN)/python -m pytest
 
 clean-data:

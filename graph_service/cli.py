@@ -594,6 +594,155 @@ def tables_cmd(
                   highlight=False)
 
 
+# -- network pages and the ecosystem report (standalone HTML files) -----------------------------------
+viz_app = typer.Typer(help="Write the network pages as standalone HTML files (everything inline, no network).",
+                      no_args_is_help=True)
+app.add_typer(viz_app, name="viz")
+
+OutOpt = Annotated[Path, typer.Option("--out", help="The HTML file to write.", dir_okay=False)]
+
+
+def _write_page(out_file: Path, build) -> None:  # type: ignore[no-untyped-def]
+    """Build a page with a fresh projection and write it; errors become clear messages."""
+    db, cache = _cache()
+    with db_closing(db):
+        html = _answer(lambda: build(cache, db.settings))
+    out_file.write_text(html, encoding="utf-8")
+    out.print(f"Wrote {out_file} ({len(html) // 1024} KiB); open it in a browser, it needs no network.")
+
+
+@viz_app.command("ecosystem")
+def viz_ecosystem_cmd(
+    out_file: OutOpt,
+    group: Annotated[str, typer.Option(help="Aggregated map: group by 'community' or 'subsector'.")] = "community",
+    community: Annotated[str | None, typer.Option(help="Only this community, e.g. c-3.")] = None,
+    subsector: Annotated[str | None, typer.Option(help="Only members of this primary subsector.")] = None,
+    aggregate: Annotated[bool | None, typer.Option("--aggregate/--no-aggregate",
+                                                    help="One node per group (default: above the size limit).")] = None,
+    proposed: Annotated[str | None, typer.Option(help="Proposed ties drawn dashed: m-001:m-002,m-003:m-004")] = None,
+) -> None:
+    """The whole cluster's map (members coloured by subsector, sized by brokerage)."""
+    from graph_service.services import maps
+
+    if group not in ("community", "subsector"):
+        raise _fail("--group: 'community' or 'subsector'")
+
+    def build(cache: ProjectionCache, settings: Settings) -> str:
+        G = cache.current().members
+        pairs = maps.parse_pairs(proposed, lambda n: n in G)
+        page = maps.ecosystem_page(cache, threshold=settings.viz_aggregate_threshold, group=group,  # type: ignore[arg-type]
+                                   community=community, subsector=subsector, aggregate=aggregate,
+                                   overlays=[maps.proposed_ties_overlay(pairs)] if pairs else [])
+        return maps.render_map(page, inline=True)
+
+    _write_page(out_file, build)
+
+
+@viz_app.command("member")
+def viz_member_cmd(
+    member: Annotated[str, typer.Argument(help="A member id, e.g. m-042.")],
+    out_file: OutOpt,
+    hops: Annotated[int, typer.Option(min=1, max=2, help="1: direct ties; 2: their ties too.")] = 1,
+) -> None:
+    """A member's neighbourhood (the manager's view: private members included)."""
+    from graph_service.services import maps
+
+    _write_page(out_file, lambda cache, _s: maps.render_map(
+        maps.member_page(cache, member, hops=hops, audience="manager"), inline=True))
+
+
+@viz_app.command("subsectors")
+def viz_subsectors_cmd(out_file: OutOpt) -> None:
+    """The twelve subsectors and the ties between them."""
+    from graph_service.services import maps
+
+    _write_page(out_file, lambda cache, _s: maps.render_map(maps.subsectors_page(cache), inline=True))
+
+
+@viz_app.command("path")
+def viz_path_cmd(
+    member: Annotated[str, typer.Argument(help="From this member.")],
+    target: Annotated[str, typer.Argument(help="To this member.")],
+    out_file: OutOpt,
+    k: Annotated[int, typer.Option(min=1, max=10)] = 3,
+    max_hops: Annotated[int, typer.Option(min=1, max=6)] = 4,
+) -> None:
+    """The warm paths from MEMBER to TARGET, highlighted."""
+    from graph_service.services import maps
+
+    _write_page(out_file, lambda cache, settings: maps.render_map(
+        maps.paths_page(cache, member, target, k=k, max_hops=max_hops, timeout_s=settings.path_timeout_s,
+                        audience="manager"), inline=True))
+
+
+@app.command("report")
+def report_cmd(
+    out_file: OutOpt,
+    since: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"],
+                                                   help="Also show the change since this date.")] = None,
+) -> None:
+    """The ecosystem report as one HTML file (print it to PDF from the browser)."""
+    from graph_service.services import report
+
+    _write_page(out_file, lambda cache, _s: report.render_report(
+        report.build_report(cache, since=since.date() if since else None), inline=True))
+
+
+# -- backup and restore ---------------------------------------------------------------------------
+@app.command("backup")
+def backup_cmd(
+    file: Annotated[Path, typer.Argument(dir_okay=False, help="Where to write it, e.g. graph.json.gz.")],
+    allow_incomplete: Annotated[bool, typer.Option(
+        "--allow-incomplete", help="Write it even if the graph holds what a restore would not put back.",
+    )] = False,
+) -> None:
+    """Back up the whole graph: a logical backup (gzip JSON, SHA-256 checksum) that works with any Neo4j."""
+    from graph_service.services import backup
+
+    db = open_database()
+    with db_closing(db):
+        try:
+            info = backup.write_backup(db, file, allow_incomplete=allow_incomplete)
+        except backup.BackupError as exc:
+            raise _fail(str(exc)) from None
+    for line in info.omitted:
+        err.print(f"[yellow]not in the backup:[/] {line}", highlight=False)
+    nodes, rels = sum(info.counts.nodes.values()), sum(info.counts.relationships.values())
+    out.print(f"Backed up {info.counts.nodes.get('Member', 0)} members ({nodes} nodes, {rels} relationships; "
+              f"graph version {info.graph_version}) to {file}: {info.bytes:,} bytes, "
+              f"sha256 {info.sha256[:16]}…, in {info.seconds:.1f} s.", highlight=False)
+
+
+@app.command("restore")
+def restore_cmd(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A file written by 'backup'.")],
+) -> None:
+    """Replace the whole graph with a backup; the file is checked (format, checksum, references) first."""
+    from graph_service.services import backup
+
+    try:
+        saved = backup.read_backup(file)
+    except backup.BackupError as exc:
+        raise _fail(str(exc), code=2) from None
+    for line in saved.omitted:
+        err.print(f"[yellow]not in this backup:[/] {line}", highlight=False)
+    db = open_database()
+    with db_closing(db):
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=err, transient=True) as bar:
+            task = bar.add_task("restoring", total=saved.rows())
+            try:
+                result = backup.restore_backup(db, saved, batch_size=db.settings.import_batch_size,
+                                               progress=lambda _kind, n: bar.advance(task, n))
+            except backup.BackupError as exc:
+                raise _fail(str(exc)) from None
+    nodes, rels = sum(result.counts.nodes.values()), sum(result.counts.relationships.values())
+    members = result.counts.nodes.get("Member", 0)
+    out.print(f"Restored the backup of {saved.created:%Y-%m-%d %H:%M %Z}: {members} members ({nodes} nodes, "
+              f"{rels} relationships) in {result.transactions} transaction(s), "
+              f"{result.seconds:.1f} s; the graph was replaced.", highlight=False)
+
+
 # -- serve --------------------------------------------------------------------------------------
 @app.command("serve")
 def serve(

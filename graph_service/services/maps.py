@@ -30,7 +30,6 @@ built the same way and passed to the page builders.
 
 from __future__ import annotations
 
-import html
 import json
 import math
 import re
@@ -59,22 +58,23 @@ __all__ = [
     "CSP",
     "SECURITY_HEADERS",
     "SUBSECTOR_COLOURS",
-    "Overlay",
+    "VIZ_DIR",
     "MapPage",
-    "proposed_ties_overlay",
-    "parse_pairs",
+    "Overlay",
+    "asset",
     "community_layout",
+    "ecosystem_html",
     "ecosystem_page",
+    "json_for_html",
     "member_page",
-    "subsectors_page",
+    "nav_links",
+    "parse_pairs",
     "paths_page",
+    "proposed_ties_overlay",
     "render_map",
     "render_template",
-    "asset",
-    "json_for_html",
     "standalone_csp",
-    "VIZ_DIR",
-    "nav_links",
+    "subsectors_page",
 ]
 
 # -- files -----------------------------------------------------------------------------------------
@@ -98,8 +98,10 @@ def _vis_dir() -> Path:
     import pyvis
 
     lib = Path(pyvis.__file__).resolve().parent / "lib"
-    found = sorted(lib.glob("vis-*/vis-network.min.js"),
-                   key=lambda p: tuple(int(x) for x in re.findall(r"\d+", p.parent.name)))
+    found = sorted(
+        lib.glob("vis-*/vis-network.min.js"),
+        key=lambda p: tuple(int(x) for x in re.findall(r"\d+", p.parent.name)),
+    )
     if not found:  # pragma: no cover - a broken pyvis install
         raise RuntimeError(f"vis-network not found under {lib}")
     return found[-1].parent
@@ -134,8 +136,10 @@ def _asset_text(name: str) -> str:
 
 # -- security --------------------------------------------------------------------------------------
 
-CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
-       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'")
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
+)
 """The Content-Security-Policy of every served page: nothing from another host, no inline script."""
 
 SECURITY_HEADERS: dict[str, str] = {
@@ -148,8 +152,10 @@ SECURITY_HEADERS: dict[str, str] = {
 
 def standalone_csp(nonce: str) -> str:
     """The policy of a standalone file: only its own nonce'd inline scripts, nothing fetched."""
-    return (f"default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'nonce-{nonce}'; "
-            "base-uri 'none'; form-action 'none'")
+    return (
+        f"default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'nonce-{nonce}'; "
+        "base-uri 'none'; form-action 'none'"
+    )
 
 
 def json_for_html(value: Any) -> Markup:
@@ -186,8 +192,16 @@ def render_template(name: str, *, inline: bool, **context: Any) -> str:
         "map_js": Markup(_asset_text("map.js")) if inline else None,
         "site_css": Markup(_asset_text("site.css")) if inline else None,
     }
-    return _jinja().get_template(name).render(
-        inline=inline, nonce=nonce, csp=standalone_csp(nonce), assets=assets, **context,
+    return (
+        _jinja()
+        .get_template(name)
+        .render(
+            inline=inline,
+            nonce=nonce,
+            csp=standalone_csp(nonce),
+            assets=assets,
+            **context,
+        )
     )
 
 
@@ -208,16 +222,43 @@ SUBSECTOR_COLOURS: dict[str, str] = {
     "music": "#7f3c8d",
 }
 _COMMUNITY_PALETTE = (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-    "#bcbd22", "#17becf", "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94",
-    "#f7b6d2", "#dbdb8d", "#9edae5", "#393b79",
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+    "#aec7e8",
+    "#ffbb78",
+    "#98df8a",
+    "#ff9896",
+    "#c5b0d5",
+    "#c49c94",
+    "#f7b6d2",
+    "#dbdb8d",
+    "#9edae5",
+    "#393b79",
 )
 OTHER_COLOUR = "#b8b8b8"
 NO_TIES_COLOUR = "#dddddd"
-EDGE_COLOUR = "rgba(110,110,110,0.35)"
+EDGE_COLOUR = "rgba(110,110,110,0.28)"
 HIGHLIGHT = "#d6336c"
-PATH_COLOURS = ("#d6336c", "#1c7ed6", "#2b8a3e", "#e8590c", "#7048e8", "#0c8599", "#5c940d", "#c2255c",
-                "#364fc7", "#a61e4d")
+PATH_COLOURS = (
+    "#d6336c",
+    "#1c7ed6",
+    "#2b8a3e",
+    "#e8590c",
+    "#7048e8",
+    "#0c8599",
+    "#5c940d",
+    "#c2255c",
+    "#364fc7",
+    "#a61e4d",
+)
 PROPOSED_COLOUR = "#e8590c"
 
 
@@ -247,26 +288,34 @@ class Overlay:
     name: str
     edges: tuple[tuple[str, str], ...] = ()
     nodes: tuple[str, ...] = ()
-    edge_style: Mapping[str, Any] = field(default_factory=lambda: {"dashes": True, "color": PROPOSED_COLOUR,
-                                                                   "width": 3})
+    edge_style: Mapping[str, Any] = field(
+        default_factory=lambda: {"dashes": True, "color": PROPOSED_COLOUR, "width": 3}
+    )
     node_border: str = PROPOSED_COLOUR
     edge_note: str = ""
 
 
-def proposed_ties_overlay(pairs: Iterable[tuple[str, str]], *, name: str = "Proposed introduction",
-                          colour: str = PROPOSED_COLOUR) -> Overlay:
+def proposed_ties_overlay(
+    pairs: Iterable[tuple[str, str]], *, name: str = "Proposed introduction", colour: str = PROPOSED_COLOUR
+) -> Overlay:
     """Proposed ties (introductions not made yet) as dashed edges."""
     edges = tuple((a, b) for a, b in pairs)
-    return Overlay(name=name, edges=edges, edge_style={"dashes": [8, 6], "color": colour, "width": 3},
-                   node_border=colour, edge_note="proposed, not a tie yet")
+    return Overlay(
+        name=name,
+        edges=edges,
+        edge_style={"dashes": [8, 6], "color": colour, "width": 3},
+        node_border=colour,
+        edge_note="proposed, not a tie yet",
+    )
 
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 MAX_PROPOSED = 200
 
 
-def parse_pairs(text: str | None, known: Callable[[str], bool], *, field_name: str = "proposed",
-                limit: int = MAX_PROPOSED) -> list[tuple[str, str]]:
+def parse_pairs(
+    text: str | None, known: Callable[[str], bool], *, field_name: str = "proposed", limit: int = MAX_PROPOSED
+) -> list[tuple[str, str]]:
     """Parse ``a:b,c:d`` into id pairs; every id well-formed and ``known``, no self-pair.
 
     Raises :class:`InvalidRequest` (HTTP 422) naming the first problem.
@@ -341,8 +390,10 @@ class MapPage:
     def payload(self, *, served: bool) -> dict[str, Any]:
         """The JSON the page script reads."""
         nodes, edges, _heading, _h, _w, options = self.net.get_network_data()
-        subsectors_present = sorted({m.get("s") for m in self.meta.values() if m.get("s")},
-                                    key=lambda s: SUBSECTOR_IDS.index(s) if s in SUBSECTOR_IDS else 99)
+        subsectors_present = sorted(
+            {m.get("s") for m in self.meta.values() if m.get("s")},
+            key=lambda s: SUBSECTOR_IDS.index(s) if s in SUBSECTOR_IDS else 99,
+        )
         kinds_present = sorted({m.get("k") for m in self.meta.values() if m.get("k")})
         return {
             "kind": self.kind,
@@ -351,14 +402,18 @@ class MapPage:
             "options": json.loads(options),
             "meta": self.meta,
             "edge_tips": self.edge_tips,
-            "colourings": {k: {"label": c.label, "colours": c.colours, "legend": [list(x) for x in c.legend]}
-                           for k, c in self.colourings.items()},
+            "colourings": {
+                k: {"label": c.label, "colours": c.colours, "legend": [list(x) for x in c.legend]}
+                for k, c in self.colourings.items()
+            },
             "colouring": self.colouring,
             "legend_extra": self.legend_extra,
             "filters": {
                 "subsectors": [[s, subsector_name(s), _subsector_colour(s)] for s in subsectors_present],
                 "kinds": kinds_present,
-            } if self.filters else None,
+            }
+            if self.filters
+            else None,
             "search": self.search,
             "links": self.links if served else {},
             "size_note": self.size_note,
@@ -371,8 +426,14 @@ def _network():  # type: ignore[no-untyped-def]
     return Network(height="100%", width="100%", directed=False, bgcolor="#ffffff", cdn_resources="in_line")
 
 
-def _options(*, big: bool, value_scaling: bool = True, label_min: int = 10, label_max: int = 26,
-             draw_threshold: int = 7) -> dict[str, Any]:
+def _options(
+    *,
+    big: bool,
+    value_scaling: bool = True,
+    label_min: int = 10,
+    label_max: int = 26,
+    draw_threshold: int = 7,
+) -> dict[str, Any]:
     opts: dict[str, Any] = {
         "autoResize": True,
         "physics": {"enabled": False},
@@ -382,17 +443,32 @@ def _options(*, big: bool, value_scaling: bool = True, label_min: int = 10, labe
             "borderWidth": 1,
             "font": {"size": 14, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
         },
-        "edges": {"smooth": False, "color": {"inherit": False}, "selectionWidth": 2},
+        "edges": {
+            "smooth": False,
+            "color": {"color": EDGE_COLOUR, "highlight": HIGHLIGHT, "hover": "#555555", "inherit": False},
+            "selectionWidth": 2,
+        },
         "interaction": {
-            "hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": big, "hideEdgesOnZoom": big,
-            "navigationButtons": False, "keyboard": False, "multiselect": True,
+            "hover": True,
+            "tooltipDelay": 120,
+            "hideEdgesOnDrag": big,
+            "hideEdgesOnZoom": big,
+            "navigationButtons": False,
+            "keyboard": False,
+            "multiselect": True,
         },
     }
     if value_scaling:
         opts["nodes"]["scaling"] = {
-            "min": 6, "max": 42,
-            "label": {"enabled": True, "min": label_min, "max": label_max, "drawThreshold": draw_threshold,
-                      "maxVisible": 40},
+            "min": 6,
+            "max": 42,
+            "label": {
+                "enabled": True,
+                "min": label_min,
+                "max": label_max,
+                "drawThreshold": draw_threshold,
+                "maxVisible": 40,
+            },
         }
     return opts
 
@@ -454,8 +530,9 @@ def _communities(cache: ProjectionCache) -> tuple[tuple[Community, ...], dict[st
     return report.communities, where
 
 
-def _community_colouring(communities: Sequence[Community], nodes: Iterable[str],
-                         where: Mapping[str, str]) -> Colouring:
+def _community_colouring(
+    communities: Sequence[Community], nodes: Iterable[str], where: Mapping[str, str]
+) -> Colouring:
     nodes = list(nodes)
     present = {where.get(n) for n in nodes}
     colour_of: dict[str, str] = {}
@@ -484,15 +561,17 @@ def _subsector_colouring(G: nx.Graph, nodes: Iterable[str]) -> Colouring:
     nodes = list(nodes)
     present = {G.nodes[n].get("subsector") for n in nodes}
     legend = tuple((subsector_name(s), _subsector_colour(s)) for s in SUBSECTOR_IDS if s in present)
-    return Colouring("Primary subsector", {n: _subsector_colour(G.nodes[n].get("subsector")) for n in nodes},
-                     legend)
+    return Colouring(
+        "Primary subsector", {n: _subsector_colour(G.nodes[n].get("subsector")) for n in nodes}, legend
+    )
 
 
 # -- layouts ---------------------------------------------------------------------------------------
 
 
-def community_layout(T: nx.Graph, groups: Sequence[Sequence[str]], *, seed: int = 42,
-                     spacing: float = 28.0) -> dict[str, tuple[float, float]]:
+def community_layout(
+    T: nx.Graph, groups: Sequence[Sequence[str]], *, seed: int = 42, spacing: float = 28.0
+) -> dict[str, tuple[float, float]]:
     """Positions (pixels) for the nodes of ``groups``: each group laid out on its own, groups
     placed by the ties between them and pushed apart until they do not overlap.
 
@@ -533,22 +612,7 @@ def community_layout(T: nx.Graph, groups: Sequence[Sequence[str]], *, seed: int 
         else:
             qp = nx.spring_layout(Q, seed=seed, weight="weight", iterations=100)
             centres = np.array([qp[i] for i in range(len(multi))], dtype=float) * (R.sum() / 2)
-            for _ in range(400):  # push overlapping groups apart
-                moved = False
-                for i in range(len(multi)):
-                    d = centres - centres[i]
-                    dist = np.hypot(d[:, 0], d[:, 1])
-                    need = R + R[i] + spacing
-                    over = dist < need
-                    over[i] = False
-                    for j in np.nonzero(over)[0]:
-                        moved = True
-                        unit = d[j] / dist[j] if dist[j] > 1e-9 else np.array([math.cos(j), math.sin(j)])
-                        push = (need[j] - dist[j]) / 2
-                        centres[j] += unit * push
-                        centres[i] -= unit * push
-                if not moved:
-                    break
+            centres = separate(centres, R, gap=spacing)
         for i, g in enumerate(multi):
             for n, xy in local[i].items():
                 pos[n] = centres[i] + np.asarray(xy, dtype=float) * radius[i]
@@ -563,8 +627,34 @@ def community_layout(T: nx.Graph, groups: Sequence[Sequence[str]], *, seed: int 
     return {n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in pos.items()}
 
 
-def _spring(T: nx.Graph, nodes: Sequence[str], *, centre: str | None = None, seed: int = 42,
-            spacing: float = 34.0) -> dict[str, tuple[float, float]]:
+def separate(centres: Any, radii: Any, *, gap: float, rounds: int = 400) -> Any:
+    """Push apart circles (numpy arrays of centres and radii) until no two overlap (or ``rounds``)."""
+    import numpy as np
+
+    centres = np.array(centres, dtype=float)
+    R = np.asarray(radii, dtype=float)
+    for _ in range(rounds):
+        moved = False
+        for i in range(len(centres)):
+            d = centres - centres[i]
+            dist = np.hypot(d[:, 0], d[:, 1])
+            need = R + R[i] + gap
+            over = dist < need
+            over[i] = False
+            for j in np.nonzero(over)[0]:
+                moved = True
+                unit = d[j] / dist[j] if dist[j] > 1e-9 else np.array([math.cos(j), math.sin(j)])
+                push = (need[j] - dist[j]) / 2
+                centres[j] += unit * push
+                centres[i] -= unit * push
+        if not moved:
+            break
+    return centres
+
+
+def _spring(
+    T: nx.Graph, nodes: Sequence[str], *, centre: str | None = None, seed: int = 42, spacing: float = 34.0
+) -> dict[str, tuple[float, float]]:
     """A seeded spring layout of a small subgraph, in pixels, ``centre`` pinned at the origin."""
     sub = T.subgraph(nodes)
     if len(nodes) == 1:
@@ -585,11 +675,16 @@ def _spring(T: nx.Graph, nodes: Sequence[str], *, centre: str | None = None, see
 # -- shared node/edge builders ---------------------------------------------------------------------
 
 
-def _member_tip(G: nx.Graph, n: str, *, bc: Mapping[str, float] | None, community: str | None,
-                degree: int) -> list[Any]:
+def _member_tip(
+    G: nx.Graph, n: str, *, bc: Mapping[str, float] | None, community: str | None, degree: int
+) -> list[Any]:
     d = G.nodes[n]
     subs = d.get("subsectors") or ((d.get("subsector"),) if d.get("subsector") else ())
-    lines: list[Any] = [d.get("name", n), ["Id", n], ["Subsector", ", ".join(subsector_name(s) for s in subs)]]
+    lines: list[Any] = [
+        d.get("name", n),
+        ["Id", n],
+        ["Subsector", ", ".join(subsector_name(s) for s in subs)],
+    ]
     if d.get("kind"):
         lines.append(["Kind", d["kind"]])
     if community:
@@ -603,10 +698,13 @@ def _member_tip(G: nx.Graph, n: str, *, bc: Mapping[str, float] | None, communit
 
 
 def _edge_tip(G: nx.Graph, a: str, b: str, data: Mapping[str, Any]) -> list[Any]:
-    name = lambda n: G.nodes[n].get("name", n)  # noqa: E731
+    name = lambda n: G.nodes[n].get("name", n)
     kinds = [k for k in edge_kinds(dict(data)) if k != "co-attended"]
-    lines: list[Any] = [f"{name(a)} – {name(b)}", ["Tie", " + ".join(kinds) or "contact"],
-                        ["Weight", f"{data.get('weight', 0.0):.2f}"]]
+    lines: list[Any] = [
+        f"{name(a)} – {name(b)}",
+        ["Tie", " + ".join(kinds) or "contact"],
+        ["Weight", f"{data.get('weight', 0.0):.2f}"],
+    ]
     if data.get("since"):
         lines.append(["Since", data["since"]])
     if not data.get("confirmed", True):
@@ -618,17 +716,30 @@ def _edge_width(weight: float) -> float:
     return round(0.6 + 2.4 * max(0.0, min(1.0, weight)), 2)
 
 
-def _add_members(page: MapPage, G: nx.Graph, T: nx.Graph, nodes: Sequence[str], pos: Mapping[str, tuple[float, float]],
-                 *, bc: Mapping[str, float] | None, where: Mapping[str, str], colour: Mapping[str, str],
-                 links: bool = True) -> None:
+def _add_members(
+    page: MapPage,
+    G: nx.Graph,
+    T: nx.Graph,
+    nodes: Sequence[str],
+    pos: Mapping[str, tuple[float, float]],
+    *,
+    bc: Mapping[str, float] | None,
+    where: Mapping[str, str],
+    colour: Mapping[str, str],
+    links: bool = True,
+) -> None:
     for n in nodes:
         d = G.nodes[n]
         x, y = pos[n]
         value = round(1000 * (bc or {}).get(n, 0.0), 3) if bc is not None else 1.0
         _add_node(page.net, n, label=_label(d.get("name", n)), x=x, y=y, value=value, color=colour[n])
-        page.meta[n] = {"n": d.get("name", n), "s": d.get("subsector"), "k": d.get("kind"),
-                        "c": where.get(n), "tip": _member_tip(G, n, bc=bc, community=where.get(n),
-                                                              degree=T.degree(n) if n in T else 0)}
+        page.meta[n] = {
+            "n": d.get("name", n),
+            "s": d.get("subsector"),
+            "k": d.get("kind"),
+            "c": where.get(n),
+            "tip": _member_tip(G, n, bc=bc, community=where.get(n), degree=T.degree(n) if n in T else 0),
+        }
         if links:
             page.links[n] = f"/viz/members/{n}"
 
@@ -639,14 +750,19 @@ def _add_ties(page: MapPage, G: nx.Graph, T: nx.Graph, nodes: Iterable[str], *, 
         if u in keep and v in keep:
             if u > v:
                 u, v = v, u
-            eid = _add_edge(page.net, u, v, width=_edge_width(d.get("weight", 0.5)), color=EDGE_COLOUR)
+            eid = _add_edge(page.net, u, v, width=_edge_width(d.get("weight", 0.5)))  # colour: the options
             if tips:
                 page.edge_tips[eid] = _edge_tip(G, u, v, d)
 
 
-def _apply_overlays(page: MapPage, G: nx.Graph, overlays: Sequence[Overlay], *,
-                    node_of: Callable[[str], str | None] = lambda n: n,
-                    add_missing: Callable[[str], bool] | None = None) -> None:
+def _apply_overlays(
+    page: MapPage,
+    G: nx.Graph,
+    overlays: Sequence[Overlay],
+    *,
+    node_of: Callable[[str], str | None] = lambda n: n,
+    add_missing: Callable[[str], bool] | None = None,
+) -> None:
     """Draw ``overlays`` on ``page``: highlight their nodes and add their edges in their style.
 
     ``node_of`` maps a member to the node that shows it (itself, or its aggregate); a member
@@ -686,13 +802,22 @@ def _apply_overlays(page: MapPage, G: nx.Graph, overlays: Sequence[Overlay], *,
             page.edge_tips[eid] = tip
             shown += 1
         style = dict(ov.edge_style)
-        page.legend_extra.append({"label": f"{ov.name} ({shown})", "colour": str(style.get("color", PROPOSED_COLOUR)),
-                                  "dashes": bool(style.get("dashes"))})
+        page.legend_extra.append(
+            {
+                "label": f"{ov.name} ({shown})",
+                "colour": str(style.get("color", PROPOSED_COLOUR)),
+                "dashes": bool(style.get("dashes")),
+            }
+        )
 
 
 def nav_links() -> list[tuple[str, str]]:
-    return [("Ecosystem", "/viz/ecosystem"), ("Subsectors", "/viz/subsectors"), ("Members", "/members-app"),
-            ("Report", "/report")]
+    return [
+        ("Ecosystem", "/viz/ecosystem"),
+        ("Subsectors", "/viz/subsectors"),
+        ("Members", "/members-app"),
+        ("Report", "/report"),
+    ]
 
 
 # -- the ecosystem ---------------------------------------------------------------------------------
@@ -726,32 +851,105 @@ def ecosystem_page(
         found = next((c for c in communities if c.id == community), None)
         if found is None:
             raise NotFound("community", community)
-        return _ecosystem_members(cache, G, T, list(found.members), communities, where, threshold, overlays,
-                                  title=f"Community {community}",
-                                  subtitle=f"{found.size} members · mostly "
-                                           f"{subsector_name(next(iter(found.subsector_mix), None))}",
-                                  colouring="subsector")
+        return _ecosystem_members(
+            cache,
+            G,
+            T,
+            list(found.members),
+            communities,
+            where,
+            threshold,
+            overlays,
+            title=f"Community {community}",
+            subtitle=f"{found.size} members · mostly {subsector_name(next(iter(found.subsector_mix), None))}",
+            colouring="subsector",
+        )
     if subsector is not None:
         if subsector not in SUBSECTOR_BY_ID:
             raise InvalidRequest("subsector", f"unknown subsector '{subsector}'")
         members = [n for n, s in G.nodes(data="subsector") if s == subsector]
-        return _ecosystem_members(cache, G, T, members, communities, where, threshold, overlays,
-                                  title=subsector_name(subsector),
-                                  subtitle=f"{len(members)} members whose primary subsector it is",
-                                  colouring="community")
+        return _ecosystem_members(
+            cache,
+            G,
+            T,
+            members,
+            communities,
+            where,
+            threshold,
+            overlays,
+            title=subsector_name(subsector),
+            subtitle=f"{len(members)} members whose primary subsector it is",
+            colouring="community",
+        )
     n_members = G.number_of_nodes()
     if aggregate or (aggregate is None and n_members > threshold):
         return _aggregate_page(cache, G, T, communities, where, group, threshold, overlays)
-    return _ecosystem_members(cache, G, T, sorted(G.nodes), communities, where, threshold, overlays,
-                              title="The cluster's collaboration network",
-                              subtitle=f"{n_members} members, {T.number_of_edges()} ties",
-                              colouring="subsector", whole=True)
+    return _ecosystem_members(
+        cache,
+        G,
+        T,
+        sorted(G.nodes),
+        communities,
+        where,
+        threshold,
+        overlays,
+        title="The cluster's collaboration network",
+        subtitle=f"{n_members} members, {T.number_of_edges()} ties",
+        colouring="subsector",
+        whole=True,
+    )
 
 
-def _ecosystem_members(cache: ProjectionCache, G: nx.Graph, T: nx.Graph, members: list[str],
-                       communities: Sequence[Community], where: Mapping[str, str], threshold: int,
-                       overlays: Sequence[Overlay], *, title: str, subtitle: str, colouring: str,
-                       whole: bool = False) -> MapPage:
+def ecosystem_html(
+    cache: ProjectionCache,
+    *,
+    threshold: int = 2000,
+    group: Grouping = "community",
+    community: str | None = None,
+    subsector: str | None = None,
+    aggregate: bool | None = None,
+    overlays: Sequence[Overlay] = (),
+) -> str:
+    """The served ecosystem page as HTML; without overlays it is memoised per graph version (at
+    2,000 members building and rendering it takes most of a second)."""
+
+    def build(_p: Projection | None = None) -> str:
+        return render_map(
+            ecosystem_page(
+                cache,
+                threshold=threshold,
+                group=group,
+                community=community,
+                subsector=subsector,
+                aggregate=aggregate,
+                overlays=overlays,
+            )
+        )
+
+    if overlays:
+        return build()
+    if community is not None or subsector is not None:  # a drill-down: grouping options do not apply
+        key: tuple[Any, ...] = ("viz", "ecosystem-html", threshold, community, subsector)
+    else:
+        key = ("viz", "ecosystem-html", threshold, group, aggregate)
+    return cache.memo(key, build)
+
+
+def _ecosystem_members(
+    cache: ProjectionCache,
+    G: nx.Graph,
+    T: nx.Graph,
+    members: list[str],
+    communities: Sequence[Community],
+    where: Mapping[str, str],
+    threshold: int,
+    overlays: Sequence[Overlay],
+    *,
+    title: str,
+    subtitle: str,
+    colouring: str,
+    whole: bool = False,
+) -> MapPage:
     bc, k = _betweenness(cache)
     notes: list[str] = []
     if len(members) > threshold:
@@ -776,19 +974,35 @@ def _ecosystem_members(cache: ProjectionCache, G: nx.Graph, T: nx.Graph, members
 
     pos = cache.memo(key, layout)
     big = len(members) > 600
-    page = MapPage(kind="ecosystem", title=title, subtitle=subtitle, net=_network(), nav=nav_links(),
-                   filters=True, notes=notes)
+    page = MapPage(
+        kind="ecosystem",
+        title=title,
+        subtitle=subtitle,
+        net=_network(),
+        nav=nav_links(),
+        filters=True,
+        notes=notes,
+    )
     page.net.options = _options(big=big)
-    cols = {"subsector": _subsector_colouring(G, members), "community": _community_colouring(communities, members, where)}
+    cols = {
+        "subsector": _subsector_colouring(G, members),
+        "community": _community_colouring(communities, members, where),
+    }
     page.colourings = cols
     page.colouring = colouring
     _add_members(page, G, T, members, pos, bc=bc, where=where, colour=cols[colouring].colours)
     _add_ties(page, G, T, members, tips=len(members) <= 2500)
-    page.size_note = ("Size: brokerage (betweenness on the ties"
-                      + (f", estimated from {k} sampled sources)" if k else ")"))
+    page.size_note = "Size: brokerage (betweenness on the ties" + (
+        f", estimated from {k} sampled sources)" if k else ")"
+    )
     if overlays:
-        _apply_overlays(page, G, overlays, node_of=lambda n: n if n in G else None,
-                        add_missing=_member_adder(page, G, T, bc, where, cols[colouring]))
+        _apply_overlays(
+            page,
+            G,
+            overlays,
+            node_of=lambda n: n if n in G else None,
+            add_missing=_member_adder(page, G, T, bc, where, cols[colouring]),
+        )
     ties_shown = sum(1 for e in page.net.edges if not str(e["id"]).startswith("o"))
     page.summary = [("Members", str(len(members))), ("Ties", str(ties_shown))]
     if not whole:
@@ -796,8 +1010,14 @@ def _ecosystem_members(cache: ProjectionCache, G: nx.Graph, T: nx.Graph, members
     return page
 
 
-def _member_adder(page: MapPage, G: nx.Graph, T: nx.Graph, bc: Mapping[str, float] | None,
-                  where: Mapping[str, str], colouring: Colouring) -> Callable[[str], bool]:
+def _member_adder(
+    page: MapPage,
+    G: nx.Graph,
+    T: nx.Graph,
+    bc: Mapping[str, float] | None,
+    where: Mapping[str, str],
+    colouring: Colouring,
+) -> Callable[[str], bool]:
     """Add a member that an overlay needs next to the nodes already placed."""
 
     def add(n: str) -> bool:
@@ -812,15 +1032,24 @@ def _member_adder(page: MapPage, G: nx.Graph, T: nx.Graph, bc: Mapping[str, floa
         _add_members(page, G, T, [n], pos, bc=bc, where=where, colour=colour)
         page.meta[n]["extra"] = True
         for c in page.colourings.values():
-            c.colours.setdefault(n, colour[n] if c is colouring else _subsector_colour(G.nodes[n].get("subsector")))
+            c.colours.setdefault(
+                n, colour[n] if c is colouring else _subsector_colour(G.nodes[n].get("subsector"))
+            )
         return True
 
     return add
 
 
-def _aggregate_page(cache: ProjectionCache, G: nx.Graph, T: nx.Graph, communities: Sequence[Community],
-                    where: Mapping[str, str], group: Grouping, threshold: int,
-                    overlays: Sequence[Overlay]) -> MapPage:
+def _aggregate_page(
+    cache: ProjectionCache,
+    G: nx.Graph,
+    T: nx.Graph,
+    communities: Sequence[Community],
+    where: Mapping[str, str],
+    group: Grouping,
+    threshold: int,
+    overlays: Sequence[Overlay],
+) -> MapPage:
     if group == "subsector":
         group_of = {n: s for n, s in G.nodes(data="subsector")}
         ids = [s for s in SUBSECTOR_IDS if any(v == s for v in group_of.values())]
@@ -835,11 +1064,15 @@ def _aggregate_page(cache: ProjectionCache, G: nx.Graph, T: nx.Graph, communitie
         ids = [c.id for c in multi]
         sizes = Counter({c.id: c.size for c in multi})
         names = {c.id: c.id for c in multi}
-        colours = {c.id: (_COMMUNITY_PALETTE[i] if i < len(_COMMUNITY_PALETTE) else OTHER_COLOUR)
-                   for i, c in enumerate(multi)}
+        colours = {
+            c.id: (_COMMUNITY_PALETTE[i] if i < len(_COMMUNITY_PALETTE) else OTHER_COLOUR)
+            for i, c in enumerate(multi)
+        }
         links = {f"g:{c.id}": f"/viz/ecosystem?community={c.id}" for c in multi}
-        mix = {c.id: ", ".join(f"{subsector_name(s)} {k}" for s, k in list(c.subsector_mix.items())[:3])
-               for c in multi}
+        mix = {
+            c.id: ", ".join(f"{subsector_name(s)} {k}" for s, k in list(c.subsector_mix.items())[:3])
+            for c in multi
+        }
     between: Counter[tuple[str, str]] = Counter()
     internal: Counter[str] = Counter()
     for u, v in T.edges():
@@ -851,53 +1084,95 @@ def _aggregate_page(cache: ProjectionCache, G: nx.Graph, T: nx.Graph, communitie
         else:
             between[(a, b) if a < b else (b, a)] += 1
 
+    peak = max(sizes.values(), default=1) or 1
+    node_size = {g: round(12 + 38 * math.sqrt(sizes[g] / peak), 1) for g in ids}
+
     def layout(_p: Projection) -> dict[str, tuple[float, float]]:
+        import numpy as np
+
         Q = nx.Graph()
         Q.add_nodes_from(ids)
         for (a, b), w in between.items():
             Q.add_edge(a, b, weight=w)
-        p = nx.spring_layout(Q, seed=42, weight="weight", iterations=200) if len(ids) > 1 else {ids[0]: (0, 0)}
-        scale = 90.0 * math.sqrt(len(ids))
-        return {g: (round(float(x) * scale * 2, 1), round(float(y) * scale * 2, 1)) for g, (x, y) in p.items()}
+        if len(ids) == 1:
+            return {ids[0]: (0.0, 0.0)}
+        p = nx.spring_layout(Q, seed=42, iterations=200)
+        R = np.array([node_size[g] + 30.0 for g in ids])
+        centres = np.array([p[g] for g in ids], dtype=float) * R.sum() / 2
+        centres = separate(centres, R, gap=40.0)
+        return {g: (round(float(x), 1), round(float(y), 1)) for g, (x, y) in zip(ids, centres, strict=True)}
 
     pos = cache.memo(("viz", "aggregate-layout", group), layout) if ids else {}
     total_members = G.number_of_nodes()
     label = "communities" if group == "community" else "subsectors"
-    page = MapPage(kind="aggregate", title="The cluster, by " + ("community" if group == "community" else "subsector"),
-                   subtitle=f"{total_members} members, {T.number_of_edges()} ties: one node per "
-                            f"{group}; click one to see its members",
-                   net=_network(), nav=nav_links(), search=True)
-    page.net.options = _options(big=False, label_min=14, label_max=30, draw_threshold=4)
+    page = MapPage(
+        kind="aggregate",
+        title="The cluster, by " + ("community" if group == "community" else "subsector"),
+        subtitle=f"{total_members} members, {T.number_of_edges()} ties: one node per "
+        f"{group}; click one to see its members",
+        net=_network(),
+        nav=nav_links(),
+        search=True,
+    )
+    page.net.options = _options(big=False, value_scaling=False)
     max_between = max(between.values(), default=1)
+    top_subsector = {c.id: next(iter(c.subsector_mix), None) for c in communities}
     for g in ids:
         x, y = pos[g]
         gid = f"g:{g}"
-        _add_node(page.net, gid, label=f"{names[g]} ({sizes[g]})", x=x, y=y, value=sizes[g], color=colours[g],
-                  shape="dot")
-        tip: list[Any] = [f"{names[g]}" if group == "subsector" else f"Community {g}",
-                          ["Members", str(sizes[g])], ["Ties inside", str(internal[g])]]
+        node_label = (
+            f"{names[g]} · {sizes[g]}"
+            if group == "subsector"
+            else f"{g} · {sizes[g]}\nmostly {subsector_name(top_subsector.get(g))}"
+        )
+        _add_node(page.net, gid, label=node_label, x=x, y=y, size=node_size[g], color=colours[g], shape="dot")
+        tip: list[Any] = [
+            f"{names[g]}" if group == "subsector" else f"Community {g}",
+            ["Members", str(sizes[g])],
+            ["Ties inside", str(internal[g])],
+        ]
         if mix.get(g):
             tip.append(["Mostly", mix[g]])
         tip.append(["Open", "click to see its members"])
         page.meta[gid] = {"n": names[g], "tip": tip}
     for (a, b), w in sorted(between.items()):
-        eid = _add_edge(page.net, f"g:{a}", f"g:{b}", width=round(0.5 + 9.5 * w / max_between, 2),
-                        color=EDGE_COLOUR)
+        eid = _add_edge(
+            page.net, f"g:{a}", f"g:{b}", width=round(0.5 + 9.5 * w / max_between, 2), color=EDGE_COLOUR
+        )
         page.edge_tips[eid] = [f"{names[a]} – {names[b]}", ["Ties", str(w)]]
     page.links = links
-    page.colourings = {"group": Colouring(label.capitalize(), {f"g:{g}": colours[g] for g in ids},
-                                          tuple((f"{names[g]} ({sizes[g]})", colours[g]) for g in ids[:20]))}
+    page.colourings = {
+        "group": Colouring(
+            label.capitalize(),
+            {f"g:{g}": colours[g] for g in ids},
+            tuple(
+                (
+                    f"{names[g]} ({sizes[g]})"
+                    + (f" · mostly {subsector_name(top_subsector.get(g))}" if group == "community" else ""),
+                    colours[g],
+                )
+                for g in ids[:20]
+            ),
+        )
+    }
     page.colouring = "group"
     other = "subsector" if group == "community" else "community"
     page.nav = nav_links() + [(f"Group by {other}", f"/viz/ecosystem?aggregate=true&group={other}")]
     no_ties = sum(1 for c in communities if c.size == 1) if group == "community" else 0
-    page.notes.append(f"{total_members} members is above the map's limit of {threshold}: showing {len(ids)} "
-                      f"{label} instead." if total_members > threshold else f"Showing {len(ids)} {label}.")
+    page.notes.append(
+        f"{total_members} members is above the map's limit of {threshold}: showing {len(ids)} "
+        f"{label} instead."
+        if total_members > threshold
+        else f"Showing {len(ids)} {label}."
+    )
     if no_ties:
         page.notes.append(f"{no_ties} members without ties are not shown.")
     page.size_note = "Size: members; edge width: ties between the groups"
-    page.summary = [(label.capitalize(), str(len(ids))), ("Members", str(total_members)),
-                    ("Ties", str(T.number_of_edges()))]
+    page.summary = [
+        (label.capitalize(), str(len(ids))),
+        ("Members", str(total_members)),
+        ("Ties", str(T.number_of_edges())),
+    ]
     if overlays:
         _apply_overlays(page, G, overlays, node_of=lambda n: f"g:{group_of[n]}" if n in group_of else None)
     return page
@@ -908,8 +1183,15 @@ def _aggregate_page(cache: ProjectionCache, G: nx.Graph, T: nx.Graph, communitie
 MAX_NEIGHBOURHOOD = 400
 
 
-def member_page(cache: ProjectionCache, member_id: str, *, hops: int = 1, audience: Audience = "member",
-                overlays: Sequence[Overlay] = (), max_nodes: int = MAX_NEIGHBOURHOOD) -> MapPage:
+def member_page(
+    cache: ProjectionCache,
+    member_id: str,
+    *,
+    hops: int = 1,
+    audience: Audience = "member",
+    overlays: Sequence[Overlay] = (),
+    max_nodes: int = MAX_NEIGHBOURHOOD,
+) -> MapPage:
     """A member's ties, one or two hops out; the member in the middle, members the audience may
     not see left out."""
     if hops not in (1, 2):
@@ -942,25 +1224,42 @@ def member_page(cache: ProjectionCache, member_id: str, *, hops: int = 1, audien
     if len(nodes) > max_nodes:
         first = [n for n in nodes if dist[n] <= 1]
         ring = set(first)
-        second = sorted((n for n in nodes if dist[n] == 2),
-                        key=lambda n: (-sum(1 for m in T._adj[n] if m in ring), n))
+        second = sorted(
+            (n for n in nodes if dist[n] == 2), key=lambda n: (-sum(1 for m in T._adj[n] if m in ring), n)
+        )
         nodes = first + second[: max(0, max_nodes - len(first))]
-        notes.append(f"Showing {len(nodes)} of {len(dist) - hidden} members within {hops} hops "
-                     "(second-hop members with the most ties to the first ring).")
+        notes.append(
+            f"Showing {len(nodes)} of {len(dist) - hidden} members within {hops} hops "
+            "(second-hop members with the most ties to the first ring)."
+        )
     if hidden:
         notes.append(f"{hidden} contact(s) keep their profile private and are not shown.")
-    pos = _spring(T, sorted(nodes), centre=member_id)
+    pos = _spring(T, sorted(nodes), centre=member_id, spacing=75.0)
     name = G.nodes[member_id].get("name", member_id)
-    page = MapPage(kind="member", title=name, subtitle=f"{member_id} · ties within {hops} hop{'s' if hops > 1 else ''}",
-                   net=_network(), nav=nav_links(), notes=notes)
+    page = MapPage(
+        kind="member",
+        title=name,
+        subtitle=f"{member_id} · ties within {hops} hop{'s' if hops > 1 else ''}",
+        net=_network(),
+        nav=nav_links(),
+        notes=notes,
+    )
     page.net.options = _options(big=False, label_min=11, label_max=22, draw_threshold=5)
-    cols = {"subsector": _subsector_colouring(G, nodes),
-            "community": _community_colouring(_communities_, nodes, where)}
+    cols = {
+        "subsector": _subsector_colouring(G, nodes),
+        "community": _community_colouring(_communities_, nodes, where),
+    }
     page.colourings = cols
     _add_members(page, G, T, sorted(nodes), pos, bc=bc, where=where, colour=cols["subsector"].colours)
     _add_ties(page, G, T, nodes)
     centre = page.net.node_map[member_id]
-    centre.update(borderWidth=4, color={"background": centre["color"], "border": "#111111"}, shape="star")
+    biggest = max((float(n.get("value", 0.0)) for n in page.net.nodes), default=1.0)
+    centre.update(
+        borderWidth=4,
+        color={"background": centre["color"], "border": "#111111"},
+        shape="star",
+        value=max(biggest, 1e-3),
+    )  # at least as large as anyone around
     page.meta[member_id]["border"] = "#111111"
     page.meta[member_id]["centre"] = True
     for n in nodes:
@@ -968,11 +1267,22 @@ def member_page(cache: ProjectionCache, member_id: str, *, hops: int = 1, audien
             page.links[n] = f"/viz/members/{n}?hops={hops}"
     page.links.pop(member_id, None)
     page.size_note = "Size: brokerage in the whole cluster (betweenness)"
-    page.summary = [("Members shown", str(len(nodes))), ("Direct ties", str(sum(1 for d in dist.values() if d == 1)))]
-    page.nav = nav_links() + [("1 hop", f"/viz/members/{member_id}?hops=1"), ("2 hops", f"/viz/members/{member_id}?hops=2")]
+    page.summary = [
+        ("Members shown", str(len(nodes))),
+        ("Direct ties", str(sum(1 for d in dist.values() if d == 1))),
+    ]
+    page.nav = nav_links() + [
+        ("1 hop", f"/viz/members/{member_id}?hops=1"),
+        ("2 hops", f"/viz/members/{member_id}?hops=2"),
+    ]
     if overlays:
-        _apply_overlays(page, G, overlays, node_of=lambda n: n if n in G and (visible(n) or n == member_id) else None,
-                        add_missing=_member_adder(page, G, T, bc, where, cols["subsector"]))
+        _apply_overlays(
+            page,
+            G,
+            overlays,
+            node_of=lambda n: n if n in G and (visible(n) or n == member_id) else None,
+            add_missing=_member_adder(page, G, T, bc, where, cols["subsector"]),
+        )
     return page
 
 
@@ -989,10 +1299,15 @@ def subsectors_page(cache: ProjectionCache) -> MapPage:
     matrix = analyses.matrix(cache)
     items = {s.id: s for s in answer.items}
     ids = [s for s in matrix.ids if s in SUBSECTOR_BY_ID]
-    page = MapPage(kind="subsectors", title="The twelve subsectors",
-                   subtitle="Node size: members; edge width: ties between two subsectors; "
-                            "red ring: isolated (E-I index at most -0.5)",
-                   net=_network(), nav=nav_links(), search=False)
+    page = MapPage(
+        kind="subsectors",
+        title="The twelve subsectors",
+        subtitle="Node size: members; edge width: ties between two subsectors; "
+        "red ring: isolated (E-I index at most -0.5)",
+        net=_network(),
+        nav=nav_links(),
+        search=False,
+    )
     page.net.options = _options(big=False, value_scaling=False)
     page.net.options["nodes"]["font"]["size"] = 16
     max_members = max((items[s].members for s in ids if s in items), default=1) or 1
@@ -1001,7 +1316,9 @@ def subsectors_page(cache: ProjectionCache) -> MapPage:
         it = items.get(s)
         members = it.members if it else 0
         ei = it.ei_index if it else None
-        isolated = members > 0 and (ei is None or ei <= ISOLATED_EI or (it is not None and it.external_ties == 0))
+        isolated = members > 0 and (
+            ei is None or ei <= ISOLATED_EI or (it is not None and it.external_ties == 0)
+        )
         angle = 2 * math.pi * i / len(ids) - math.pi / 2
         size = 12 + 30 * math.sqrt(members / max_members)
         ei_text = "n/a" if ei is None else f"{ei:+.2f}"
@@ -1010,12 +1327,23 @@ def subsectors_page(cache: ProjectionCache) -> MapPage:
         if isolated:
             colour = {"background": _subsector_colour(s), "border": "#c92a2a"}
             opts = {"borderWidth": 6, "shapeProperties": {"borderDashes": [6, 4]}}
-        _add_node(page.net, s, label=f"{subsector_name(s)}\nE-I {ei_text}" + ("\nisolated" if isolated else ""),
-                  x=round(radius * math.cos(angle), 1), y=round(radius * math.sin(angle), 1), size=round(size, 1),
-                  color=colour, **opts)
-        tip: list[Any] = [subsector_name(s), ["Members", str(members)],
-                          ["Ties inside", str(it.internal_ties if it else 0)],
-                          ["Ties outside", str(it.external_ties if it else 0)], ["E-I index", ei_text]]
+        _add_node(
+            page.net,
+            s,
+            label=f"{subsector_name(s)}\nE-I {ei_text}" + ("\nisolated" if isolated else ""),
+            x=round(radius * math.cos(angle), 1),
+            y=round(radius * math.sin(angle), 1),
+            size=round(size, 1),
+            color=colour,
+            **opts,
+        )
+        tip: list[Any] = [
+            subsector_name(s),
+            ["Members", str(members)],
+            ["Ties inside", str(it.internal_ties if it else 0)],
+            ["Ties outside", str(it.external_ties if it else 0)],
+            ["E-I index", ei_text],
+        ]
         if it and it.share_without_external is not None:
             tip.append(["Members with no tie outside", f"{it.share_without_external:.0%}"])
         if isolated:
@@ -1023,22 +1351,35 @@ def subsectors_page(cache: ProjectionCache) -> MapPage:
         page.meta[s] = {"n": subsector_name(s), "s": s, "tip": tip, "isolated": isolated}
         page.links[s] = f"/viz/ecosystem?subsector={s}"
     index = {s: matrix.ids.index(s) for s in ids}
-    counts = [(a, b, matrix.counts[index[a]][index[b]]) for i, a in enumerate(ids) for b in ids[i + 1:]]
+    counts = [(a, b, matrix.counts[index[a]][index[b]]) for i, a in enumerate(ids) for b in ids[i + 1 :]]
     top = max((c for _, _, c in counts), default=1) or 1
     for a, b, c in counts:
         if c <= 0:
             continue
-        eid = _add_edge(page.net, a, b, width=round(0.8 + 11 * c / top, 2),
-                        color={"color": "rgba(90,90,90,0.45)", "highlight": HIGHLIGHT})
+        eid = _add_edge(
+            page.net,
+            a,
+            b,
+            width=round(0.8 + 11 * c / top, 2),
+            color={"color": "rgba(90,90,90,0.45)", "highlight": HIGHLIGHT},
+        )
         page.edge_tips[eid] = [f"{subsector_name(a)} – {subsector_name(b)}", ["Ties", str(c)]]
-    page.colourings = {"subsector": Colouring("Subsector", {s: _subsector_colour(s) for s in ids},
-                                              tuple((subsector_name(s), _subsector_colour(s)) for s in ids))}
-    page.legend_extra.append({"label": "isolated subsector (E-I ≤ -0.5)", "colour": "#c92a2a", "dashes": True,
-                              "ring": True})
+    page.colourings = {
+        "subsector": Colouring(
+            "Subsector",
+            {s: _subsector_colour(s) for s in ids},
+            tuple((subsector_name(s), _subsector_colour(s)) for s in ids),
+        )
+    }
+    page.legend_extra.append(
+        {"label": "isolated subsector (E-I ≤ -0.5)", "colour": "#c92a2a", "dashes": True, "ring": True}
+    )
     page.size_note = "Size: members (primary subsector); edge width: ties between the two"
     overall = answer.overall_ei_index
-    page.summary = [("Isolated", str(sum(1 for m in page.meta.values() if m.get("isolated")))),
-                    ("Overall E-I", "n/a" if overall is None else f"{overall:+.2f}")]
+    page.summary = [
+        ("Isolated", str(sum(1 for m in page.meta.values() if m.get("isolated")))),
+        ("Overall E-I", "n/a" if overall is None else f"{overall:+.2f}"),
+    ]
     return page
 
 
@@ -1047,19 +1388,35 @@ def subsectors_page(cache: ProjectionCache) -> MapPage:
 MAX_CONTEXT = 12
 
 
-def paths_page(cache: ProjectionCache, source: str, target: str, *, k: int = 3, max_hops: int = 4,
-               timeout_s: float = 5.0, audience: Audience = "member") -> MapPage:
+def paths_page(
+    cache: ProjectionCache,
+    source: str,
+    target: str,
+    *,
+    k: int = 3,
+    max_hops: int = 4,
+    timeout_s: float = 5.0,
+    audience: Audience = "member",
+) -> MapPage:
     """The warm paths from ``source`` to ``target`` (most trusted first, one colour each), laid out
     left to right, with a few of both ends' other contacts greyed out for context."""
-    answer = paths_between(cache, source, target, k=k, max_hops=max_hops, timeout_s=timeout_s, audience=audience)
+    answer = paths_between(
+        cache, source, target, k=k, max_hops=max_hops, timeout_s=timeout_s, audience=audience
+    )
     G = cache.current().members
     T = _ties(cache)
     bc, _k = _betweenness(cache)
     _c, where = _communities(cache)
     visible = can_see(G, audience) if audience != "manager" else (lambda _n: True)
-    name = lambda n: G.nodes[n].get("name", n)  # noqa: E731
-    page = MapPage(kind="paths", title=f"Warm paths: {name(source)} → {name(target)}", subtitle=answer.message,
-                   net=_network(), nav=nav_links(), search=False)
+    name = lambda n: G.nodes[n].get("name", n)
+    page = MapPage(
+        kind="paths",
+        title=f"Warm paths: {name(source)} → {name(target)}",
+        subtitle=answer.message,
+        net=_network(),
+        nav=nav_links(),
+        search=False,
+    )
     page.net.options = _options(big=False, value_scaling=False)
     longest = max((p.length for p in answer.items), default=1)
     width = 260.0 * max(2, longest)
@@ -1073,8 +1430,10 @@ def paths_page(cache: ProjectionCache, source: str, target: str, *, k: int = 3, 
                 rank_of[n] = r
     context: list[str] = []
     for end, x0, direction in ((source, 0.0, -1), (target, width, 1)):
-        others = sorted((m for m in T._adj[end] if m not in pos and visible(m)),
-                        key=lambda m: (-T[end][m].get("weight", 0.0), m))[:MAX_CONTEXT]
+        others = sorted(
+            (m for m in T._adj[end] if m not in pos and visible(m)),
+            key=lambda m: (-T[end][m].get("weight", 0.0), m),
+        )[:MAX_CONTEXT]
         for i, m in enumerate(others):
             angle = math.pi * (i + 1) / (len(others) + 1) - math.pi / 2
             pos[m] = (round(x0 + direction * 190.0 * math.cos(angle), 1), round(190.0 * math.sin(angle), 1))
@@ -1090,11 +1449,23 @@ def paths_page(cache: ProjectionCache, source: str, target: str, *, k: int = 3, 
         if n in (source, target):
             colour = {"background": cols.colours[n], "border": "#111111"}
             opts = {"borderWidth": 4, "shape": "star" if n == source else "diamond"}
-        _add_node(page.net, n, label=_label(d.get("name", n), 26), x=pos[n][0], y=pos[n][1], size=size,
-                  color=colour, font={"size": 15 if on_path else 11, "color": "#212529" if on_path else "#868e96"},
-                  **opts)
-        page.meta[n] = {"n": d.get("name", n), "s": d.get("subsector"), "k": d.get("kind"),
-                        "tip": _member_tip(G, n, bc=bc, community=where.get(n), degree=T.degree(n))}
+        _add_node(
+            page.net,
+            n,
+            label=_label(d.get("name", n), 26),
+            x=pos[n][0],
+            y=pos[n][1],
+            size=size,
+            color=colour,
+            font={"size": 15 if on_path else 11, "color": "#212529" if on_path else "#868e96"},
+            **opts,
+        )
+        page.meta[n] = {
+            "n": d.get("name", n),
+            "s": d.get("subsector"),
+            "k": d.get("kind"),
+            "tip": _member_tip(G, n, bc=bc, community=where.get(n), degree=T.degree(n)),
+        }
         if on_path:
             page.meta[n]["border"] = "#111111" if n in (source, target) else None
         page.links[n] = f"/viz/members/{n}"
@@ -1111,18 +1482,41 @@ def paths_page(cache: ProjectionCache, source: str, target: str, *, k: int = 3, 
             if key in drawn:
                 continue
             drawn.add(key)
-            eid = _add_edge(page.net, h.source, h.target, width=3 + 3 * h.weight, color=colour,
-                            label=f"#{r + 1}", font={"size": 12, "color": colour, "strokeWidth": 3,
-                                                      "strokeColor": "#ffffff", "align": "top"})
-            page.edge_tips[eid] = [f"Path {r + 1}: {name(h.source)} – {name(h.target)}",
-                                   ["Tie", " + ".join(h.kinds) or "tie"], ["Weight", f"{h.weight:.2f}"]]
-    legend = [(f"Path {r + 1}: trust {p.trust:.2f}, {p.length} hops"
-               + (f", via {', '.join(x.name for x in p.intermediaries)}" if p.intermediaries else ""),
-               PATH_COLOURS[r % len(PATH_COLOURS)]) for r, p in enumerate(answer.items)]
+            eid = _add_edge(
+                page.net,
+                h.source,
+                h.target,
+                width=3 + 3 * h.weight,
+                color=colour,
+                label=f"#{r + 1}",
+                font={
+                    "size": 12,
+                    "color": colour,
+                    "strokeWidth": 3,
+                    "strokeColor": "#ffffff",
+                    "align": "top",
+                },
+            )
+            page.edge_tips[eid] = [
+                f"Path {r + 1}: {name(h.source)} – {name(h.target)}",
+                ["Tie", " + ".join(h.kinds) or "tie"],
+                ["Weight", f"{h.weight:.2f}"],
+            ]
+    legend = [
+        (
+            f"Path {r + 1}: trust {p.trust:.2f}, {p.length} hops"
+            + (f", via {', '.join(x.name for x in p.intermediaries)}" if p.intermediaries else ""),
+            PATH_COLOURS[r % len(PATH_COLOURS)],
+        )
+        for r, p in enumerate(answer.items)
+    ]
     legend.append(("other contacts of the two ends", "#e9ecef"))
     page.colourings = {"paths": Colouring("Paths", cols.colours, tuple(legend))}
     page.colouring = "paths"
-    page.summary = [("Paths", str(len(answer.items))), ("Longest", f"{longest} hops" if answer.items else "-")]
+    page.summary = [
+        ("Paths", str(len(answer.items))),
+        ("Longest", f"{longest} hops" if answer.items else "-"),
+    ]
     if not answer.items:
         page.notes.append(answer.message)
     return page
@@ -1135,10 +1529,6 @@ def render_map(page: MapPage, *, inline: bool = False) -> str:
     """The page as HTML: served (assets from ``/viz/assets``) or standalone (everything inline,
     no links back to the service)."""
     data = page.payload(served=not inline)
-    return render_template("map.html.j2", inline=inline, page=page, data_json=json_for_html(data),
-                           nav=[] if inline else page.nav)
-
-
-def escape(text: str) -> str:
-    """HTML-escape user text (quotes included)."""
-    return html.escape(text, quote=True)
+    return render_template(
+        "map.html.j2", inline=inline, page=page, data_json=json_for_html(data), nav=[] if inline else page.nav
+    )

@@ -25,8 +25,13 @@ from graph_service.store.records import NotFound
 router = APIRouter(tags=["pages"])
 
 MemberId = Annotated[str, Path(description="A member id, e.g. m-042.", max_length=64)]
-Proposed = Annotated[str | None, Query(
-    max_length=8000, description="Proposed ties drawn dashed: member id pairs, e.g. m-001:m-002,m-003:m-004.")]
+Proposed = Annotated[
+    str | None,
+    Query(
+        max_length=8000,
+        description="Proposed ties drawn dashed: member id pairs, e.g. m-001:m-002,m-003:m-004.",
+    ),
+]
 
 
 def _html(text: str) -> HTMLResponse:
@@ -46,27 +51,46 @@ def viz_index() -> RedirectResponse:
     return RedirectResponse("/viz/ecosystem", status_code=307)
 
 
-@router.get("/viz/ecosystem", response_class=HTMLResponse)
+@router.get(
+    "/viz/ecosystem", response_class=HTMLResponse, responses={404: {"description": "No such community"}}
+)
 def ecosystem(
     cache: ProjectionDep,
     settings: SettingsDep,
-    group: Annotated[Literal["community", "subsector"], Query(
-        description="How the aggregated map groups members.")] = "community",
-    community: Annotated[str | None, Query(pattern=r"^c-\d{1,7}$", description="Only this community.")] = None,
-    subsector: Annotated[SubsectorId | None, Query(description="Only members of this primary subsector.")] = None,
-    aggregate: Annotated[bool | None, Query(
-        description="One node per group (default: only above the size limit).")] = None,
+    group: Annotated[
+        Literal["community", "subsector"], Query(description="How the aggregated map groups members.")
+    ] = "community",
+    community: Annotated[
+        str | None, Query(pattern=r"^c-\d{1,7}$", description="Only this community.")
+    ] = None,
+    subsector: Annotated[
+        SubsectorId | None, Query(description="Only members of this primary subsector.")
+    ] = None,
+    aggregate: Annotated[
+        bool | None, Query(description="One node per group (default: only above the size limit).")
+    ] = None,
     proposed: Proposed = None,
 ) -> HTMLResponse:
     """The whole cluster's map: members coloured by subsector or community, sized by brokerage.
     Above the size limit (GRAPH_SERVICE_VIZ_AGGREGATE_THRESHOLD) one node per community."""
-    page = maps.ecosystem_page(cache, threshold=settings.viz_aggregate_threshold, group=group, community=community,
-                               subsector=subsector, aggregate=aggregate, overlays=_overlays(cache, proposed))
-    return _html(maps.render_map(page))
+    return _html(
+        maps.ecosystem_html(
+            cache,
+            threshold=settings.viz_aggregate_threshold,
+            group=group,
+            community=community,
+            subsector=subsector,
+            aggregate=aggregate,
+            overlays=_overlays(cache, proposed),
+        )
+    )
 
 
-@router.get("/viz/members/{member_id}", response_class=HTMLResponse,
-            responses={404: {"description": "No such member"}})
+@router.get(
+    "/viz/members/{member_id}",
+    response_class=HTMLResponse,
+    responses={404: {"description": "No such member"}},
+)
 def member_map(
     cache: ProjectionDep,
     member_id: MemberId,
@@ -84,8 +108,11 @@ def subsectors_map(cache: ProjectionDep) -> HTMLResponse:
     return _html(maps.render_map(maps.subsectors_page(cache)))
 
 
-@router.get("/viz/paths/{source}/{target}", response_class=HTMLResponse,
-            responses={404: {"description": "No such member"}})
+@router.get(
+    "/viz/paths/{source}/{target}",
+    response_class=HTMLResponse,
+    responses={404: {"description": "No such member"}},
+)
 def paths_map(
     cache: ProjectionDep,
     settings: SettingsDep,
@@ -102,8 +129,9 @@ def paths_map(
 @router.get("/report", response_class=HTMLResponse)
 def ecosystem_report(
     cache: ProjectionDep,
-    since: Annotated[date | None, Query(description="Compare with the cluster of members who joined before "
-                                                    "this date.")] = None,
+    since: Annotated[
+        date | None, Query(description="Compare with the cluster of members who joined before this date.")
+    ] = None,
 ) -> HTMLResponse:
     """The ecosystem report for the manager and the ministry (printable to PDF)."""
     return _html(report.render_report(report.build_report(cache, since=since)))
@@ -122,6 +150,12 @@ def viz_asset(name: Annotated[str, Path(max_length=64)]) -> Response:
     if found is None:
         raise NotFound("asset", name)
     path, media_type = found
-    return FileResponse(path, media_type=media_type, headers={
-        "Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff",
-        "Cross-Origin-Resource-Policy": "same-origin"})
+    return FileResponse(
+        path,
+        media_type=media_type,
+        headers={
+            "Cache-Control": "public, max-age=3600",
+            "X-Content-Type-Options": "nosniff",
+            "Cross-Origin-Resource-Policy": "same-origin",
+        },
+    )

@@ -1,0 +1,267 @@
+"""Fixtures of the browser tests: one real uvicorn on 127.0.0.1 and one headless Chromium per run.
+
+* ``live_server``: the service (``create_app``) served by uvicorn in a thread on a free port of
+  127.0.0.1, on the test run's real Neo4j, seeded through ``POST /api/v1/import?replace=true``
+  with the seed cluster (300 members, seed 42) plus a member whose name is hostile HTML.
+* ``browser``: Debian's Chromium (``/usr/bin/chromium``) driven by Playwright with a fresh
+  profile. If Chromium is missing the tests FAIL (``make test`` installs it); Playwright's own
+  browser download (``playwright install``) is never used.
+* ``tab``: a new page whose every request URL, console error, page error and dialog is recorded;
+  requests to any other host than 127.0.0.1 are recorded and then aborted.
+
+Screenshots go to ``test-artifacts/browser/`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from graph_service.settings import PROJECT_ROOT, Settings
+from graph_service.store.database import Connection, Database
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--no-default-browser-check",
+]
+ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "browser"
+HOSTILE_ID = "m-hostile"  # test_browser_pages.py repeats these two
+HOSTILE_NAME = "<script>alert(1)</script> <img src=x onerror=alert(2)>"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def seed_document() -> dict[str, Any]:
+    """The seed cluster plus one public member with a hostile name, tied to two members."""
+    from seed.generator import generate_cluster
+
+    doc, _facts = generate_cluster(members=300, seed=42)
+    data = doc.model_dump(mode="json", exclude_none=True)
+    data["members"].append(
+        {
+            "id": HOSTILE_ID,
+            "name": HOSTILE_NAME,
+            "kind": "freelancer",
+            "subsectors": ["gaming"],
+            "skills": [],
+            "visibility": "public",
+            "joined": "2026-01-15",
+            "description": HOSTILE_NAME,
+            "city": "<b>Esch</b>",
+        }
+    )
+    data["ties"].append({"source": HOSTILE_ID, "target": "m-001", "kind": "knows", "weight": 0.9})
+    data["ties"].append({"source": HOSTILE_ID, "target": "m-002", "kind": "collaborated", "weight": 0.7})
+    return data
+
+
+class LiveServer:
+    """uvicorn serving the app in a daemon thread."""
+
+    def __init__(self, app: Any) -> None:
+        import uvicorn
+
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            ws="none",
+            lifespan="on",
+            access_log=False,
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, name="uvicorn-viz-tests", daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=15)
+
+    def post_json(self, path: str, body: Any) -> Any:
+        request = urllib.request.Request(
+            self.url + path,
+            data=json.dumps(body).encode("utf-8"),
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=300) as r:
+            return json.loads(r.read())
+
+
+@pytest.fixture(scope="session")
+def live_server(neo4j_backend: tuple[Settings, Connection]) -> Iterator[LiveServer]:
+    from graph_service.api.app import create_app
+
+    settings, connection = neo4j_backend
+    db = Database(settings, connection)
+    server = LiveServer(create_app(settings, db))
+    server.start()
+    try:
+        server.post_json("/api/v1/import?replace=true", seed_document())
+        yield server
+    finally:
+        server.stop()
+        db.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: install it with `apt-get install -y --no-install-recommends chromium` "
+            "(`make test` does it)",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    profile = tempfile.mkdtemp(prefix="viz-chromium-")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            profile,
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1400, "height": 900},
+            service_workers="block",
+            accept_downloads=False,
+        )
+        try:
+            yield context
+        finally:
+            context.close()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+@dataclass
+class Tab:
+    """A browser page and everything it did."""
+
+    page: Any
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def foreign_requests(self) -> list[str]:
+        """Requests to anything but 127.0.0.1 (file: URLs of standalone pages count as local)."""
+        out = []
+        for url in self.requests:
+            parts = urlsplit(url)
+            if parts.scheme in ("data", "about", "blob"):
+                continue
+            if parts.scheme == "file" and not parts.netloc:
+                continue
+            if parts.hostname != "127.0.0.1":
+                out.append(url)
+        return out
+
+    def wait_ready(self, timeout: float = 30.0, frame: Any = None) -> float:
+        """Wait for the map script's ``window.__graphReady`` (ms since navigation).
+
+        Polls with ``evaluate`` (DevTools protocol, not subject to the page's CSP) rather than
+        ``wait_for_function``, whose polling is string evaluation that the policy blocks.
+        """
+        target = frame or self.page
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = target.evaluate("() => window.__graphReady === undefined ? null : window.__graphReady")
+            if value is not None:
+                return float(value)
+            self.page.wait_for_timeout(50)  # not time.sleep: Playwright must keep dispatching events
+        raise AssertionError(f"the map was not drawn within {timeout} s; console errors: {self.errors}")
+
+    def canvas(self, frame: Any = None) -> dict[str, Any]:
+        """Size and ink of the network's canvas (pixels that are neither blank nor white)."""
+        return (frame or self.page).evaluate("""() => {
+            const c = document.querySelector('#network canvas');
+            if (!c) return null;
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            let ink = 0;
+            for (let i = 0; i < d.length; i += 4 * 7) {
+                if (d[i + 3] > 0 && (d[i] < 235 || d[i + 1] < 235 || d[i + 2] < 235)) ink++;
+            }
+            return {width: c.width, height: c.height, ink: ink, dataUrl: c.toDataURL('image/png').length};
+        }""")
+
+    def artifact(self, name: str) -> Path:
+        return ARTIFACTS / name
+
+    def screenshot(self, name: str, **kwargs: Any) -> Path:
+        path = ARTIFACTS / f"{name}.png"
+        self.page.screenshot(path=str(path), **kwargs)
+        return path
+
+    def assert_clean(self) -> None:
+        assert not self.errors, f"console errors: {self.errors}"
+        assert not self.dialogs, f"dialogs fired: {self.dialogs}"
+        assert not self.foreign_requests(), f"requests left 127.0.0.1: {self.foreign_requests()}"
+
+
+@pytest.fixture
+def tab(browser: Any) -> Iterator[Tab]:
+    page = browser.new_page()
+    t = Tab(page)
+
+    def on_request(request: Any) -> None:
+        t.requests.append(request.url)
+
+    def on_console(message: Any) -> None:
+        if message.type == "error":
+            t.errors.append(message.text)
+
+    def on_dialog(dialog: Any) -> None:
+        t.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def guard(route: Any) -> None:
+        parts = urlsplit(route.request.url)
+        if parts.scheme in ("http", "https", "ws", "wss") and parts.hostname != "127.0.0.1":
+            route.abort()
+        else:
+            route.continue_()
+
+    page.on("request", on_request)
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: t.errors.append(f"page error: {exc}"))
+    page.on("dialog", on_dialog)
+    page.route("**/*", guard)
+    try:
+        yield t
+    finally:
+        page.close()
