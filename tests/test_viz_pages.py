@@ -368,3 +368,13 @@ def test_json_for_html_cannot_close_its_element() -> None:
     text = str(maps.json_for_html({"n": "</script><!-- <script> & \u2028"}))
     assert "<" not in text and ">" not in text and "&" not in text
     assert json.loads(text) == {"n": "</script><!-- <script> & \u2028"}
+
+
+def test_team_overlay_highlights_the_proposed_team(client) -> None:  # type: ignore[no-untyped-def]
+    from tests.factories import small_document
+
+    assert client.post("/api/v1/import", json=small_document(), params={"replace": True}).status_code == 200
+    r = client.get("/viz/ecosystem", params={"team": "m-001,m-003"})
+    assert r.status_code == 200 and "Proposed team" in r.text
+    bad = client.get("/viz/ecosystem", params={"team": "m-001,m-404"})
+    assert bad.status_code == 422 and "m-404" in bad.text

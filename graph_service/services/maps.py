@@ -309,8 +309,45 @@ def proposed_ties_overlay(
     )
 
 
+TEAM_COLOUR = "#7c3aed"
+MAX_TEAM = 20
+
+
+def team_overlay(members: Iterable[str], *, name: str = "Proposed team", colour: str = TEAM_COLOUR) -> Overlay:
+    """A proposed team: its members highlighted and linked to each other by dotted edges."""
+    people = tuple(dict.fromkeys(members))
+    edges = tuple((a, b) for i, a in enumerate(people) for b in people[i + 1:])
+    return Overlay(
+        name=name,
+        edges=edges,
+        nodes=people,
+        edge_style={"dashes": [2, 4], "color": colour, "width": 2},
+        node_border=colour,
+        edge_note="in the proposed team",
+    )
+
+
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 MAX_PROPOSED = 200
+
+
+def parse_members(text: str | None, known: Callable[[str], bool], *, field_name: str = "team",
+                  limit: int = MAX_TEAM) -> list[str]:
+    """Parse ``m-001,m-002`` into member ids; each well-formed and ``known``.
+
+    Raises :class:`InvalidRequest` (HTTP 422) naming the first problem.
+    """
+    if text is None or not text.strip():
+        return []
+    ids = list(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    if len(ids) > limit:
+        raise InvalidRequest(field_name, f"at most {limit} members")
+    for ident in ids:
+        if not _ID.match(ident):
+            raise InvalidRequest(field_name, f"'{ident[:80]}' is not a member id like m-001")
+        if not known(ident):
+            raise InvalidRequest(field_name, f"unknown member '{ident}'")
+    return ids
 
 
 def parse_pairs(

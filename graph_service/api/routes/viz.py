@@ -38,12 +38,23 @@ def _html(text: str) -> HTMLResponse:
     return HTMLResponse(text, headers=SECURITY_HEADERS)
 
 
-def _overlays(cache: ProjectionCache, proposed: str | None) -> list[maps.Overlay]:
-    if not proposed:
+Team = Annotated[
+    str | None,
+    Query(max_length=1500, description="A proposed team drawn over the map: member ids, e.g. m-001,m-002."),
+]
+
+
+def _overlays(cache: ProjectionCache, proposed: str | None, team: str | None = None) -> list[maps.Overlay]:
+    """The plan overlay (proposed ties, dashed) and the team overlay, from query parameters."""
+    if not proposed and not team:
         return []
     G = cache.current().members
-    pairs = parse_pairs(proposed, lambda n: n in G)
-    return [proposed_ties_overlay(pairs)] if pairs else []
+    overlays = []
+    if pairs := parse_pairs(proposed, lambda n: n in G):
+        overlays.append(proposed_ties_overlay(pairs))
+    if members := maps.parse_members(team, lambda n: n in G):
+        overlays.append(maps.team_overlay(members))
+    return overlays
 
 
 @router.get("/viz", include_in_schema=False)
@@ -70,6 +81,7 @@ def ecosystem(
         bool | None, Query(description="One node per group (default: only above the size limit).")
     ] = None,
     proposed: Proposed = None,
+    team: Team = None,
 ) -> HTMLResponse:
     """The whole cluster's map: members coloured by subsector or community, sized by brokerage.
     Above the size limit (GRAPH_SERVICE_VIZ_AGGREGATE_THRESHOLD) one node per community."""
@@ -81,7 +93,7 @@ def ecosystem(
             community=community,
             subsector=subsector,
             aggregate=aggregate,
-            overlays=_overlays(cache, proposed),
+            overlays=_overlays(cache, proposed, team),
         )
     )
 
