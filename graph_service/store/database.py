@@ -93,6 +93,8 @@ def _translated() -> Iterator[None]:
         raise StoreUnavailable(f"Neo4j is not answering: {exc}") from None
     except nx_exc.AuthError as exc:
         raise StoreUnavailable(f"Neo4j refused the credentials: {exc.message}") from None
+    except nx_exc.DatabaseUnavailable as exc:  # the server is shutting down or still starting
+        raise StoreUnavailable(f"Neo4j's database is not available: {exc.message}") from None
     except nx_exc.Neo4jError as exc:
         if exc.code in _TIMEOUT_CODES or "TransactionTimedOut" in (exc.code or ""):
             raise QueryTimeout(f"the query was stopped: {exc.message}") from None

@@ -188,10 +188,16 @@ def import_document(
     replace: bool = False,
     batch_size: int = 2000,
     progress: Progress | None = None,
+    extra: Sequence[tuple[str, str, list[dict[str, Any]]]] = (),
 ) -> ImportResult:
-    """Validate, then write ``doc``. With ``replace`` the graph ends up holding exactly ``doc``."""
+    """Validate, then write ``doc``. With ``replace`` the graph ends up holding exactly ``doc``.
+
+    ``extra`` holds further ``(section, query, rows)`` steps, written after the document in the
+    same transaction(s) and batches (a restore uses it for what the document does not hold); they
+    must be idempotent too, and are validated by the caller.
+    """
     validate_document(db, doc, replace=replace)
-    plan = _plan(doc)
+    plan = _plan(doc) + list(extra)
     counts: dict[str, int] = {}
     for section, _, rows in plan:
         counts[section] = counts.get(section, 0) + len(rows)
@@ -232,10 +238,11 @@ def _paged(db: Database, name: str, key: str, page: int = 10_000) -> Iterator[di
     after = None
     while True:
         rows = db.rows(name, {"after": after, "limit": page, "ids": None}, timeout=IMPORT_TIMEOUT_S)
+        # Take the cursor before yielding: callers may pop it from the rows they receive.
+        after = rows[-1][key] if rows else None
         yield from rows
         if len(rows) < page:
             return
-        after = rows[-1][key]
 
 
 def export_document(db: Database) -> Document:
