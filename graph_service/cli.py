@@ -161,14 +161,13 @@ def import_cmd(
         raise _report_problems(exc) from None
     db = open_database()
     began = time.monotonic()
-    try:
-        result = _load(db, doc, replace)
-    except DocumentInvalid as exc:
-        from graph_service.services.imports import csv_problems
+    with db_closing(db):
+        try:
+            result = _load(db, doc, replace)
+        except DocumentInvalid as exc:
+            from graph_service.services.imports import csv_problems
 
-        raise _report_problems(csv_problems(exc) if file.suffix.lower() == ".csv" else exc) from None
-    finally:
-        db.close()
+            raise _report_problems(csv_problems(exc) if file.suffix.lower() == ".csv" else exc) from None
     counts = ", ".join(f"{v} {k}" for k, v in result.counts.items() if v)
     out.print(f"Imported {counts or 'nothing'} in {time.monotonic() - began:.1f} s"
               f"{' (graph replaced)' if replace else ''}.")
@@ -178,10 +177,8 @@ def import_cmd(
 def export_cmd(file: Annotated[Path, typer.Argument(help="Where to write the JSON document ('-' for stdout).")]) -> None:
     """Export the whole graph as an interchange document."""
     db = open_database()
-    try:
+    with db_closing(db):
         doc = documents.export_document(db)
-    finally:
-        db.close()
     text = json.dumps(doc.model_dump(mode="json", exclude_none=True), indent=1, ensure_ascii=False) + "\n"
     if str(file) == "-":
         sys.stdout.write(text)
@@ -201,7 +198,7 @@ def seed_cmd(
     from seed.generator import generate_cluster
 
     db = open_database()
-    try:
+    with db_closing(db):
         if if_empty and records.count_nodes(db)["members"] > 0:
             out.print("The graph already holds members; not seeding (--if-empty).")
             return
@@ -213,8 +210,6 @@ def seed_cmd(
         loaded = time.monotonic()
         _load(db, doc, replace=True)
         done = time.monotonic()
-    finally:
-        db.close()
     out.print(f"Seeded {len(doc.members)} members, {len(doc.ties)} ties, {len(doc.projects)} projects, "
               f"{len(doc.events)} events, {len(doc.introductions)} introductions "
               f"(generated in {generated:.1f} s, loaded in {done - loaded:.1f} s).")
