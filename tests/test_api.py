@@ -149,3 +149,13 @@ def test_neo4j_outage_gives_503_not_a_stack_trace(settings: Settings) -> None:
         h = c.get("/health")
         assert h.status_code == 503 and h.json()["status"] == "unavailable"
     dead.close()
+
+
+def test_generated_passwords_are_never_read_as_options(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # The admin tool takes the password on its command line: it must never start with '-'.
+    import re
+
+    from graph_service.neo4j_server import managed
+
+    alphabet = set(managed._PASSWORD_ALPHABET)
+    assert "-" not in alphabet and re.fullmatch(r"[A-Za-z0-9]+", managed._PASSWORD_ALPHABET)

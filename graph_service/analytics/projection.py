@@ -56,11 +56,14 @@ INTRODUCTION_WEIGHT = 0.5
 """Noisy-or contribution of an introduction that reached status "collaborating"."""
 EVENT_WEIGHT_CAP = 0.5
 """Upper bound of the contribution of one co-attended event."""
-MAX_EVENT_SIZE = 250
+MAX_EVENT_SIZE = 50
 """Events with more attendees create no contact edges (they still count as shared events).
 
-An event of n attendees creates n(n-1)/2 contacts worth at most 1/(n-1) each; beyond a few hundred
-people that is a lot of memory for almost no weight.
+An event of n attendees creates n(n-1)/2 contacts worth at most 1/(n-1) each: at 50 people a
+contact is worth 2 %, less than any tie, while the pairs grow as n squared (at 100,000 members
+the seed's networking evenings and conferences of up to 250 people would make about 40 million
+contacts and more than 13 GB of projection). Recommendations still count every shared event,
+whatever its size, from the members' own event lists.
 """
 
 

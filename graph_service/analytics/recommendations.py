@@ -33,6 +33,15 @@ Shared events carry the largest content weight because they are evidence that tw
 in the same circles; complementary skills and subsector crossing are what the cluster wants to
 encourage, and they do not predict existing ties (people tie within their subsector), as the
 benchmark shows -- they are there on purpose, with a small weight.
+
+:func:`recommend` returns exactly the ``limit`` best candidates of the whole graph (ties by
+id) without scoring every node: since content is worth at most ``lambda``, it scores the
+candidates with shared contacts, then those with shared events, then the rest in decreasing
+order of an upper bound of their score, and stops as soon as no bound can beat the
+``limit``-th score (a threshold top-k). The bounds come from an index per graph object (skill
+products, subsector groups, event attendees), built on the first call in about half a second
+at 100,000 members and kept in ``G.__networkx_cache__``; ``bench/recommend_speed.py`` measures
+it and checks the answers against the full scan.
 """
 
 from __future__ import annotations
@@ -47,7 +56,7 @@ from typing import Literal
 import networkx as nx
 
 from graph_service.analytics.errors import UnknownMember
-from graph_service.analytics.projection import event_weight, is_tie
+from graph_service.analytics.projection import event_weight
 from graph_service.domain import SUBSECTOR_BY_ID, SUBSECTOR_IDS
 
 __all__ = [
@@ -59,6 +68,7 @@ __all__ = [
     "adamic_adar_scores",
     "resource_allocation_scores",
     "score_pairs",
+    "clear_recommendation_index",
 ]
 
 PairMethod = Literal["recommender", "common_neighbours", "adamic_adar", "resource_allocation", "random"]
@@ -113,7 +123,22 @@ class _Context:
 
 
 def _tie_neighbours(G: nx.Graph, n: str) -> list[str]:
-    return [z for z, d in G._adj[n].items() if is_tie(d)]
+    # is_tie(d), inlined: this walks every co-attendance contact of n too
+    return [z for z, d in G._adj[n].items() if d.get("structural", True)]
+
+
+def _skill_counts(G: nx.Graph) -> tuple[Mapping[str, int], int]:
+    """``(members per skill, members)``: from the graph attributes, else counted."""
+    counts = G.graph.get("skill_counts")
+    n_members = G.graph.get("member_count")
+    if counts is None or n_members is None:
+        counts, n_members = {}, 0
+        for _, d in G.nodes(data=True):
+            if d.get("node_type", "member") == "member":
+                n_members += 1
+                for s in d.get("skills", ()):
+                    counts[s] = counts.get(s, 0) + 1
+    return counts, n_members
 
 
 def _check_member(G: nx.Graph, member_id: str, *, allow_organisation: bool = False) -> dict:
@@ -128,20 +153,19 @@ def _check_member(G: nx.Graph, member_id: str, *, allow_organisation: bool = Fal
 class _Scorer:
     """Per-graph caches shared by the scores of many pairs (tie degrees, skill rarity)."""
 
-    def __init__(self, G: nx.Graph, weights: RecommenderWeights):
+    def __init__(
+        self,
+        G: nx.Graph,
+        weights: RecommenderWeights,
+        counts: Mapping[str, int] | None = None,
+        n_members: int | None = None,
+    ):
         self.G = G
         self.w = weights
         self._deg: dict[str, int] = {}
         self._ctx: dict[str, _Context] = {}
-        counts = G.graph.get("skill_counts")
-        n_members = G.graph.get("member_count")
         if counts is None or n_members is None:
-            counts, n_members = {}, 0
-            for _, d in G.nodes(data=True):
-                if d.get("node_type", "member") == "member":
-                    n_members += 1
-                    for s in d.get("skills", ()):
-                        counts[s] = counts.get(s, 0) + 1
+            counts, n_members = _skill_counts(G)
         self.skill_counts: Mapping[str, int] = counts
         self.n_members: int = n_members
         self.event_sizes: Mapping[str, int] = G.graph.get("event_sizes", {})
@@ -392,13 +416,27 @@ def recommend(
     Candidates exclude the member, everyone already tied to them (a knows tie, a collaboration
     or a successful introduction; co-attendance alone does not count), everyone with an open
     introduction (proposed, accepted, met) or a declined one with them, and ``exclude``.
+
+    The result is the exact top ``limit`` of the score over every node of ``G``, but only a
+    few nodes are scored: everyone with a shared tie contact or a shared event, then the
+    others (whose score is content only, at most ``lambda``) in decreasing order of an upper
+    bound of their score, until the bound falls below the current ``limit``-th score (see
+    :func:`_top_k`). The bound comes from a per-graph index built on the first call for a
+    graph object and cached in ``G.__networkx_cache__``, which networkx clears whenever the
+    graph is modified through its API; editing node attribute dicts in place does not clear
+    it, so call :func:`clear_recommendation_index` after doing that.
     """
     _check_member(G, member_id)
     if limit < 1:
         raise ValueError("limit must be at least 1")
     if subsector is not None and subsector not in SUBSECTOR_IDS:
         raise ValueError(f"unknown subsector '{subsector}'")
-    scorer = _Scorer(G, weights or RecommenderWeights())
+    w = weights or RecommenderWeights()
+    index = _index_for(G) if _boundable(w) else None
+    if index is not None:
+        scorer = _Scorer(G, w, index.skill_counts, index.n_members)
+    else:
+        scorer = _Scorer(G, w)
     if skill is not None and skill not in G.graph.get("skill_names", {}) and skill not in scorer.skill_counts:
         raise ValueError(f"unknown skill '{skill}'")
     penalties = dict(penalties or {})
@@ -410,38 +448,363 @@ def recommend(
     open_pairs = G.graph.get("open_pairs", frozenset())
     declined = G.graph.get("declined_pairs", frozenset())
     u_subs = ctx.subsectors
+    tie_nbrs = ctx.tie_nbrs
 
-    found: list[tuple[float, str]] = []
-    for v, vdata in G.nodes(data=True):
-        if v == member_id or v in ctx.tie_nbrs or v in exclude:
-            continue
+    def eligible(v: str, vdata: dict) -> bool:
+        """The candidate filters, in the order (and with the calls) of the full scan."""
+        if v == member_id or v in tie_nbrs or v in exclude:
+            return False
         ntype = vdata.get("node_type", "member")
         if ntype != "member" and not (include_organisations and ntype == "organisation"):
-            continue
+            return False
         if subsector is not None and subsector not in vdata.get("subsectors", ()):
-            continue
+            return False
         if skill is not None and skill not in vdata.get("skills", ()):
-            continue
+            return False
         if cross_sector:
             subs = vdata.get("subsectors", ())
             if not subs or subs[0] == ctx.primary or u_subs.intersection(subs):
-                continue
+                return False
         if open_pairs or declined:
             pair = frozenset((member_id, v))
             if pair in open_pairs or pair in declined:
-                continue
+                return False
         if viewer_can_see is not None and not viewer_can_see(v):
-            continue
-        total = scorer.total(ctx, v, vdata)
-        if total > 0.0:
-            found.append((total * penalties.get(v, 1.0), v))
+            return False
+        return True
+
+    if index is None:
+        found = _scan(G, scorer, ctx, eligible, penalties)
+        best = heapq.nsmallest(limit, found, key=lambda t: (-t[0], t[1]))
+    else:
+        best = _top_k(G, index, scorer, ctx, eligible, penalties, limit, subsector, skill, cross_sector)
 
     out = []
-    for score, v in heapq.nsmallest(limit, found, key=lambda t: (-t[0], t[1])):
+    for score, v in best:
         _, components, detail = scorer.score(ctx, v)
         components["penalty"] = penalties.get(v, 1.0)
         out.append(_explain(G, scorer, ctx, v, score, components, detail, viewer_can_see))
     return out
+
+
+def _scan(
+    G: nx.Graph,
+    scorer: _Scorer,
+    ctx: _Context,
+    eligible: Callable[[str, dict], bool],
+    penalties: Mapping[str, float],
+) -> list[tuple[float, str]]:
+    """Every eligible candidate with a positive score: the reference the index must agree with."""
+    found: list[tuple[float, str]] = []
+    for v, vdata in G.nodes(data=True):
+        if not eligible(v, vdata):
+            continue
+        total = scorer.total(ctx, v, vdata)
+        if total > 0.0:
+            found.append((total * penalties.get(v, 1.0), v))
+    return found
+
+
+# --- the candidate index and the bounded top-k ----------------------------------------------
+
+_CACHE_KEY = "graph_service.analytics.recommendations.index"
+_SUM_SLACK = 1.0 + 1e-9
+"""Pads a sum of positive terms added in another order (which moves it by a few ulps at most)."""
+
+
+def _boundable(w: RecommenderWeights) -> bool:
+    """Whether the score is monotone in its components (the bounds of :func:`_top_k` need it)."""
+    return all(math.isfinite(x) and x >= 0.0 for x in (w.content_scale, w.skills, w.subsector, w.events))
+
+
+@dataclass(slots=True)
+class _Group:
+    """The nodes with one ``subsectors`` tuple (so one subsector-crossing value for a member),
+    as ranks (positions in id order): ``by_rank`` in id order, ``by_k`` by ``notp`` ascending
+    (the best complementary-skills bound first) then id, ``run_end[i]`` the end of the run of
+    equal ``notp`` that ``by_k[i]`` belongs to."""
+
+    subs: tuple[str, ...]
+    by_rank: list[int]
+    by_k: list[int]
+    notp: list[float]
+    run_end: list[int]
+
+
+def _group(subs: tuple[str, ...], ranks: list[int], notp: Sequence[float]) -> _Group:
+    by_k = sorted(ranks, key=lambda r: (notp[r], r))
+    values = [notp[r] for r in by_k]
+    run_end = [0] * len(values)
+    end = len(values)
+    for i in range(len(values) - 1, -1, -1):
+        if i + 1 < len(values) and values[i + 1] != values[i]:
+            end = i + 1
+        run_end[i] = end
+    return _Group(subs, ranks, by_k, values, run_end)
+
+
+class _Index:
+    """What the bounded top-k needs about every node of one graph, built once per graph object.
+
+    ``notp[r]`` is ``prod(1 - rarity / 2)`` over *all* the skills of the node of rank ``r``,
+    multiplied in the order :meth:`_Scorer.total` multiplies them: the complementary-skills
+    product for any member multiplies a subsequence of the same factors (all in [0.5, 1]), so
+    it is never smaller, in floating point too (rounding is monotone). Nothing here depends on
+    the edges, so tie changes cannot make it stale; it depends on the node set and attributes
+    and on ``skill_counts`` / ``member_count``, which :meth:`matches` checks.
+    """
+
+    def __init__(self, G: nx.Graph):
+        self.n_nodes = len(G)
+        self.src_counts = G.graph.get("skill_counts")
+        self.src_members = G.graph.get("member_count")
+        self.skill_counts, self.n_members = _skill_counts(G)
+        rarity = _Scorer(G, RecommenderWeights(), self.skill_counts, self.n_members).rarity
+        nodes = G.nodes
+        self.ids: list[str] = sorted(nodes)
+        self.rank: dict[str, int] = {v: r for r, v in enumerate(self.ids)}
+        notp: list[float] = []
+        by_subs: dict[tuple[str, ...], list[int]] = {}
+        holders: dict[str, list[int]] = {}
+        attendees: dict[str, list[str]] = {}
+        for r, v in enumerate(self.ids):
+            vdata = nodes[v]
+            p = 1.0
+            for s in vdata.get("skills", ()):
+                p *= 1.0 - rarity(s) / 2.0
+                holders.setdefault(s, []).append(r)
+            notp.append(p)
+            by_subs.setdefault(tuple(vdata.get("subsectors", ())), []).append(r)
+            for e in vdata.get("events", ()):
+                attendees.setdefault(e, []).append(v)
+        self.notp = notp
+        self.min_notp = min(notp, default=1.0)
+        self.groups = [_group(subs, ranks, notp) for subs, ranks in sorted(by_subs.items())]
+        self.group_of = [0] * len(notp)
+        for gi, g in enumerate(self.groups):
+            for r in g.by_rank:
+                self.group_of[r] = gi
+        self.holders = holders
+        self.attendees = attendees
+        self._skill_groups: dict[str, list[_Group]] = {}
+
+    def matches(self, G: nx.Graph) -> bool:
+        return (
+            len(G) == self.n_nodes
+            and G.graph.get("skill_counts") is self.src_counts
+            and G.graph.get("member_count") == self.src_members
+        )
+
+    def skill_groups(self, skill: str) -> list[_Group]:
+        """The groups restricted to the holders of ``skill`` (built on first use)."""
+        groups = self._skill_groups.get(skill)
+        if groups is None:
+            by_group: dict[int, list[int]] = {}
+            for r in self.holders.get(skill, ()):  # ascending ranks
+                by_group.setdefault(self.group_of[r], []).append(r)
+            groups = [_group(self.groups[gi].subs, ranks, self.notp)
+                      for gi, ranks in sorted(by_group.items())]
+            self._skill_groups[skill] = groups
+        return groups
+
+
+def _index_for(G: nx.Graph) -> _Index | None:
+    """The index of ``G``, built on first use and kept in ``G.__networkx_cache__``.
+
+    That cache belongs to the graph object: ``copy()``, ``subgraph()``, :func:`subset` and
+    :func:`ties_graph` all give new graphs with an empty one, and networkx clears it whenever
+    nodes or edges are added or removed through its API. ``None`` (the caller then scans every
+    node) when the graph has no cache or its node ids cannot be sorted.
+    """
+    cache = getattr(G, "__networkx_cache__", None)
+    if not isinstance(cache, dict):
+        return None
+    index = cache.get(_CACHE_KEY)
+    if isinstance(index, _Index) and index.matches(G):
+        return index
+    try:
+        index = _Index(G)
+    except TypeError:  # ids of mixed types: no id order to rank them by
+        return None
+    cache[_CACHE_KEY] = index
+    return index
+
+
+def clear_recommendation_index(G: nx.Graph) -> None:
+    """Forget the candidate index of ``G`` (after editing node attributes in place)."""
+    cache = getattr(G, "__networkx_cache__", None)
+    if isinstance(cache, dict):
+        cache.pop(_CACHE_KEY, None)
+
+
+def _top_k(
+    G: nx.Graph,
+    index: _Index,
+    scorer: _Scorer,
+    ctx: _Context,
+    eligible: Callable[[str, dict], bool],
+    penalties: Mapping[str, float],
+    limit: int,
+    subsector: str | None,
+    skill: str | None,
+    cross_sector: bool,
+) -> list[tuple[float, str]]:
+    """The ``limit`` best ``(score, id)`` of the full scan, by score descending then id, exactly.
+
+    Every candidate's score is bounded from above by evaluating :meth:`_Scorer.total`, operation
+    for operation, on upper bounds of its components: its exact structure score, ``K`` with
+    all its skills complementary (``_Index.notp``), its exact ``S`` (fixed by its
+    ``subsectors`` tuple) and its shared-event sum padded by :data:`_SUM_SLACK`. Rounding is
+    monotone and penalties are at most 1, so the bound holds in floating point too. A candidate
+    is scored only while its bound can still beat the current ``limit``-th best
+    ``(score, id)``:
+
+    1. Everyone with a shared tie contact (tens to a few thousand nodes), in decreasing bound.
+    2. Everyone else with a shared event (hundreds), in decreasing bound -- skipped, like 3,
+       when the worst of the best already beats the largest possible content score.
+    3. Everyone else scores content only (at most ``lambda``): one list per ``subsectors``
+       tuple (:class:`_Group`) in decreasing bound, merged, until the best remaining bound
+       falls below the ``limit``-th score -- Fagin's threshold algorithm.
+    """
+    nodes = G.nodes
+    rank, ids = index.rank, index.ids
+    notp, group_of = index.notp, index.group_of
+    w = scorer.w
+    cs, wk, wsub, wev = w.content_scale, w.skills, w.subsector, w.events
+    skills_on = bool(ctx.skills and wk)
+    events_on = bool(ctx.events and wev)
+    reached = ctx.reached
+    top: list[tuple[float, int, str]] = []  # (score, -rank, id): a min-heap, worst of the best first
+
+    def offer(total: float, v: str) -> None:
+        item = (total * penalties.get(v, 1.0), -rank[v], v)
+        if len(top) < limit:
+            heapq.heappush(top, item)
+        elif item > top[0]:
+            heapq.heapreplace(top, item)
+
+    def hopeless(bound: float, r: int) -> bool:
+        """Whether the node of rank ``r``, scoring at most ``bound``, cannot enter the top."""
+        if len(top) < limit:
+            return False
+        worst, worst_neg_rank = top[0][0], top[0][1]
+        return bound < worst or (bound == worst and -r < worst_neg_rank)
+
+    def crossing(subs: tuple[str, ...]) -> float:
+        if wsub:
+            for i, s in enumerate(subs):
+                if s not in reached:
+                    return 1.0 if i == 0 else 0.5
+        return 0.0
+
+    def content_bound(notp_v: float, crossing_v: float, events_v: float) -> float:
+        content = 0.0
+        if skills_on:
+            content += wk * (1.0 - notp_v)
+        if crossing_v:
+            content += wsub * crossing_v
+        if events_on:
+            content += wev * min(1.0, events_v)
+        return content
+
+    def score(v: str) -> None:
+        vdata = nodes[v]
+        if eligible(v, vdata):
+            total = scorer.total(ctx, v, vdata)
+            if total > 0.0:
+                offer(total, v)
+
+    def walk(bounded: list[tuple[float, int, str]]) -> None:
+        bounded.sort()
+        for neg_b, r, v in bounded:
+            if hopeless(-neg_b, r):
+                if -neg_b < top[0][0]:
+                    return  # sorted: nobody further down can enter either
+                continue
+            score(v)
+
+    # 1. shared tie contacts (shared events bounded by 1)
+    ra = ctx.ra
+    group_crossing = [crossing(g.subs) for g in index.groups]
+    near: list[tuple[float, int, str]] = []
+    for v, s in ra.items():
+        r = rank[v]
+        b = s + cs * content_bound(notp[r], group_crossing[group_of[r]], 1.0)
+        if b > 0.0:
+            near.append((-b, r, v))
+    walk(near)
+    seen = set(ra)
+    # content alone is worth at most cs * content_bound(min notp, 1, 1) <= lambda: often less
+    # than the worst of the best already, and then nobody else needs to be looked at
+    if len(top) == limit and 0.0 + cs * content_bound(index.min_notp, 1.0, 1.0) < top[0][0]:
+        return [(s, v) for s, _, v in sorted(top, reverse=True)]
+
+    # 2. shared events, without shared contacts
+    if events_on:
+        shared: dict[str, float] = {}  # node -> sum of the weights of the events it shares with u
+        sizes, attendees = scorer.event_sizes, index.attendees
+        for e in ctx.events:
+            weight = event_weight(sizes.get(e, 0))
+            for v in attendees.get(e, ()):
+                shared[v] = shared.get(v, 0.0) + weight
+        near = []
+        for v, e in shared.items():
+            if v in seen:
+                continue
+            r = rank[v]
+            # the same sum as total() takes, in another order: a few ulps apart, so padded
+            b = 0.0 + cs * content_bound(notp[r], group_crossing[group_of[r]], e * _SUM_SLACK)
+            if b > 0.0:
+                near.append((-b, r, v))
+        walk(near)
+        seen.update(shared)
+
+    # 3. everyone else: content only, no shared event, one list per subsectors tuple
+    def bound(notp_v: float, crossing_v: float) -> float:
+        return 0.0 + cs * content_bound(notp_v, crossing_v, 0.0)
+
+    if len(top) == limit and bound(index.min_notp, 1.0) < top[0][0]:
+        return [(s, v) for s, _, v in sorted(top, reverse=True)]
+    groups = index.groups if skill is None else index.skill_groups(skill)
+    u_subs = ctx.subsectors
+    crossing_of: dict[int, float] = {}
+    heads: list[tuple[float, int, int, int]] = []  # (-bound, rank, group, position)
+    for gi, g in enumerate(groups):
+        subs = g.subs
+        if subsector is not None and subsector not in subs:
+            continue
+        if cross_sector and (not subs or subs[0] == ctx.primary or u_subs.intersection(subs)):
+            continue
+        c = crossing(subs)
+        b = bound(g.notp[0], c)
+        if b > 0.0:
+            crossing_of[gi] = c
+            heads.append((-b, (g.by_k if skills_on else g.by_rank)[0], gi, 0))
+    heapq.heapify(heads)
+
+    def advance(gi: int, pos: int) -> None:
+        g = groups[gi]
+        order = g.by_k if skills_on else g.by_rank
+        if pos < len(order):
+            heapq.heapreplace(heads, (-bound(g.notp[pos], crossing_of[gi]), order[pos], gi, pos))
+        else:
+            heapq.heappop(heads)
+
+    while heads:
+        neg_b, r, gi, pos = heads[0]
+        if hopeless(-neg_b, r):
+            if -neg_b < top[0][0]:
+                break  # the best bound left: nobody can enter any more
+            # a tie on score at best, with a larger id; so is the rest of this run of nodes
+            # with the same notp (hence the same bound) in this group, in increasing id
+            g = groups[gi]
+            advance(gi, g.run_end[pos] if skills_on else len(g.by_rank))
+            continue
+        advance(gi, pos + 1)
+        v = ids[r]
+        if v not in seen:
+            score(v)
+    return [(s, v) for s, _, v in sorted(top, reverse=True)]
 
 
 def _explain(

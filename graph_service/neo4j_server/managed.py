@@ -14,6 +14,7 @@ import secrets
 import shutil
 import signal
 import socket
+import string
 import subprocess
 import tempfile
 import time
@@ -35,6 +36,7 @@ __all__ = [
 NEO4J_VERSION = "5.26.31"
 POM = Path(__file__).with_name("pom.xml")
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
+_PASSWORD_ALPHABET = string.ascii_letters + string.digits
 ADMIN_TOOL = "org.neo4j.cli.AdminTool"
 JVM_FLAGS = (
     "-XX:+UseG1GC",
@@ -238,7 +240,9 @@ class ManagedServer:
                 f"{self.data_dir} holds a database but {self.password_file} is missing; the password cannot be "
                 f"recovered. Remove {self.root} to start afresh (this deletes the local graph)."
             )
-        password = secrets.token_urlsafe(24)
+        # Letters and digits only: a password starting with '-' would be read by the admin tool
+        # as an option (token_urlsafe does that once in 64 draws). 32 characters: 190 bits.
+        password = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(32))
         proc = subprocess.run(
             [self.settings.java, "-cp", self._classpath(lib), ADMIN_TOOL, "dbms", "set-initial-password", password],
             capture_output=True, text=True, env=self._env(),

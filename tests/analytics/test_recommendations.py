@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import math
+import random
+from datetime import date
 
+import networkx as nx
 import pytest
 
 from graph_service.analytics import (
@@ -14,7 +17,15 @@ from graph_service.analytics import (
     recommend,
     resource_allocation_scores,
     score_pairs,
+    subset,
+    ties_graph,
 )
+from graph_service.analytics.recommendations import (
+    _CACHE_KEY,
+    RecommenderWeights,
+    clear_recommendation_index,
+)
+from graph_service.domain import SUBSECTOR_IDS
 
 
 @pytest.fixture
@@ -208,3 +219,237 @@ def test_works_on_a_subgraph_view(star):
     recs = recommend(view, "a")
     assert [r.id for r in recs] == ["c", "d", "e"]
     assert recs[0].shared_contacts == ("b",)
+
+
+# --- the candidate index: same answers as scoring every node, never stale ---------------------
+
+
+def scan(G, member, **kw):
+    """The brute force: ``recommend`` with the index unavailable, i.e. every node scored."""
+    cache = G.__networkx_cache__
+    G.__networkx_cache__ = None
+    try:
+        return recommend(G, member, **kw)
+    finally:
+        G.__networkx_cache__ = cache
+
+
+def index_of(G):
+    return G.__networkx_cache__.get(_CACHE_KEY)
+
+
+def same(G, member, **kw):
+    got = recommend(G, member, **kw)
+    assert index_of(G) is not None  # the indexed path ran
+    assert got == scan(G, member, **kw), (member, kw)
+    return got
+
+
+def random_doc(doc_factory, rng, n=40, orgs=0):
+    """Members with few skills from a small pool (so many exact ties on score), one to three
+    subsectors, sparse ties, events small and large, introductions in every state."""
+    ids = [f"m{i:02d}" for i in range(n)]
+    pool = [f"s{i}" for i in range(8)]
+    members = {}
+    for m in ids:
+        k = rng.choice((0, 1, 1, 1, 2, 3))
+        members[m] = {
+            "subsectors": rng.sample(SUBSECTOR_IDS[:5], rng.choice((1, 1, 2, 3))),
+            "skills": rng.sample(pool, k),
+        }
+    parties = ids + [f"o{i}" for i in range(orgs)]
+    ties = set()
+    for _ in range(rng.randint(0, 2 * n)):
+        a, b = rng.sample(parties, 2)
+        ties.add((min(a, b), max(a, b), rng.choice(("knows", "collaborated"))))
+    events = []
+    for e in range(rng.randint(0, 6)):
+        size = rng.choice((2, 3, 5, 12, n // 2))
+        events.append((f"e{e}", rng.sample(parties, min(size, len(parties)))))
+    intros = []
+    for _ in range(rng.randint(0, 5)):
+        a, b = rng.sample(ids, 2)
+        intros.append((a, b, rng.choice(("proposed", "declined", "collaborating", "no-follow-up"))))
+    return doc_factory(members, sorted(ties), events=events, introductions=intros,
+                       organisations=[(f"o{i}", "automobility") for i in range(orgs)])
+
+
+def random_options(G, member, rng):
+    nodes = sorted(G)
+    kw = {"limit": rng.choice((1, 2, 3, 5, 10, 100))}
+    if rng.random() < 0.2:
+        kw["subsector"] = rng.choice(SUBSECTOR_IDS[:6])
+    if rng.random() < 0.2 and G.graph["skill_counts"]:
+        kw["skill"] = rng.choice(sorted(G.graph["skill_counts"]))
+    if rng.random() < 0.2:
+        kw["cross_sector"] = True
+    if rng.random() < 0.3:
+        hidden = set(rng.sample(nodes, len(nodes) // 4))
+        kw["viewer_can_see"] = lambda v: v not in hidden
+    if rng.random() < 0.3:
+        kw["exclude"] = frozenset(rng.sample(nodes, 3))
+    if rng.random() < 0.4:
+        kw["penalties"] = {v: rng.choice((0.3, 0.7, 0.99, 1.0)) for v in rng.sample(nodes, len(nodes) // 3)}
+    if rng.random() < 0.3:
+        kw["include_organisations"] = True
+    if rng.random() < 0.2:
+        kw["weights"] = rng.choice((RecommenderWeights(skills=0.0, subsector=0.0),
+                                    RecommenderWeights(events=0.0),
+                                    RecommenderWeights(subsector=0.0),
+                                    RecommenderWeights(content_scale=1.0)))
+    return kw
+
+
+def test_index_gives_the_brute_force_answer_on_random_graphs(doc_factory):
+    rng = random.Random(2024)
+    for trial in range(40):
+        orgs = 3 if trial % 2 else 0
+        G = build_collaboration_graph(random_doc(doc_factory, rng, n=rng.choice((10, 25, 40)), orgs=orgs),
+                                      include_organisations=bool(orgs))
+        for member in sorted(n for n, t in G.nodes(data="node_type") if t == "member"):
+            same(G, member)
+            same(G, member, **random_options(G, member, rng))
+
+
+def test_index_gives_the_brute_force_answer_on_the_seed_cluster():
+    from seed.generator import generate_cluster
+
+    doc, _ = generate_cluster(members=300, seed=42)
+    G = build_collaboration_graph(doc, include_organisations=True)
+    rng = random.Random(5)
+    members = sorted(n for n, t in G.nodes(data="node_type") if t == "member")
+    for member in members[::3]:
+        same(G, member)
+        same(G, member, **random_options(G, member, rng))
+
+
+def test_exact_ties_on_score_are_cut_by_id(doc_factory):
+    # 30 candidates with the same single skill and subsector score exactly alike; the cut at
+    # `limit` falls inside that run and must take the smallest ids, as a full sort would
+    members = {"u": {"skills": ["mine"]}}
+    members.update({f"c{i:02d}": {"skills": ["same"], "subsectors": "gaming"} for i in range(30)})
+    members.update({f"d{i:02d}": {"skills": ["same"], "subsectors": ["design", "music"]} for i in range(5)})
+    members["z"] = {"skills": ["same", "rare"], "subsectors": "gaming"}
+    G = build_collaboration_graph(doc_factory(members))
+    recs = same(G, "u", limit=5)
+    assert [r.id for r in recs] == ["z", "c00", "c01", "c02", "c03"]
+    assert len({r.score for r in recs[1:]}) == 1
+    same(G, "u", limit=31, penalties={"c00": 0.5, "c29": 0.999})
+    same(G, "u", limit=3, exclude=frozenset({"c01"}), viewer_can_see=lambda v: v != "c02")
+
+
+def test_index_is_built_once_per_graph_and_reused(star):
+    recommend(star, "a")
+    index = index_of(star)
+    assert index is not None
+    recommend(star, "c", limit=2, skill="3d")
+    assert index_of(star) is index
+    assert _CACHE_KEY not in star.graph  # graph attributes stay clean (they are copied around)
+
+
+def test_each_graph_object_has_its_own_index(doc_factory):
+    doc = doc_factory(
+        {
+            "a": {"subsectors": "design", "skills": ["x"], "joined": "2020-01-01"},
+            "b": {"subsectors": "design", "joined": "2020-01-01"},
+            "c": {"subsectors": "gaming", "skills": ["y", "z"], "joined": "2020-01-01"},
+            "d": {"subsectors": ["design", "gaming"], "skills": ["z"], "joined": "2023-01-01"},
+            "e": {"subsectors": "music", "skills": ["y"]},
+        },
+        [("a", "b"), ("b", "c"), ("b", "d")],
+        events=[("ev", ["a", "e", "d"])],
+    )
+    G = build_collaboration_graph(doc)
+    full = [r.id for r in same(G, "a")]
+    assert {"c", "d", "e"} <= set(full)
+    for H in (
+        subset(G, subsector="design"),  # new graph, copied graph attributes, new skill counts
+        subset(G, joined_before=date(2022, 1, 1)),
+        G.subgraph(["a", "b", "c"]),  # a view: same graph attributes dict as G
+        ties_graph(G),  # shares node and graph attributes with G
+        G.copy(),
+    ):
+        assert index_of(H) is None
+        same(H, "a")
+        assert index_of(H) is not index_of(G)
+        assert [r.id for r in recommend(H, "a")] == [r.id for r in scan(H, "a")]
+    assert [r.id for r in recommend(G, "a")] == full  # G's own index untouched
+
+
+def test_changes_through_networkx_drop_the_index(doc_factory):
+    G = build_collaboration_graph(
+        doc_factory({"a": {"skills": ["x"]}, "b": {}, "c": {"skills": ["y"]}, "d": {}},
+                    [("a", "b"), ("b", "c")])
+    )
+    same(G, "a")
+    # a new member with a skill nobody else has: it must show up at once
+    G.add_node("n", name="New", subsector="gaming", subsectors=("gaming",), skills=frozenset({"rare"}),
+               events=frozenset(), node_type="member")
+    assert index_of(G) is None
+    assert "n" in [r.id for r in same(G, "a")]
+    G.remove_node("c")
+    assert "c" not in [r.id for r in same(G, "a")]
+    G.add_edge("a", "n", knows=1.0, weight=1.0, structural=True)
+    assert "n" not in [r.id for r in same(G, "a")]
+    G.remove_edge("a", "n")
+    same(G, "a")
+
+
+def test_graph_attribute_changes_rebuild_the_index(star):
+    same(star, "a")
+    before = index_of(star)
+    star.graph["skill_counts"] = {**star.graph["skill_counts"], "3d": 5}  # rarity changes
+    star.graph["member_count"] = 50
+    same(star, "a")
+    assert index_of(star) is not before
+
+
+def test_editing_node_attributes_in_place_then_clearing(star):
+    same(star, "e")
+    star.nodes["d"]["skills"] = frozenset({"3d", "sound-design", "animation"})
+    star.nodes["d"]["subsectors"] = ("music", "gaming")
+    clear_recommendation_index(star)
+    assert index_of(star) is None
+    same(star, "e")
+    same(star, "a", limit=1)
+
+
+def test_without_a_networkx_cache_every_node_is_scored(star):
+    H = star.copy()
+    H.__networkx_cache__ = None
+    assert recommend(H, "a") == recommend(star, "a")
+    assert H.__networkx_cache__ is None
+
+
+def test_weights_outside_the_bounds_fall_back_to_the_scan(star):
+    w = RecommenderWeights(skills=-0.5, content_scale=2.0)
+    assert recommend(star, "a", weights=w) == scan(star, "a", weights=w)
+
+
+def test_answers_do_not_depend_on_contact_edges(doc_factory):
+    rng = random.Random(11)
+    doc = random_doc(doc_factory, rng, n=40)
+    G = build_collaboration_graph(doc)
+    H = build_collaboration_graph(doc, max_event_size=1)  # no co-attendance contacts at all
+    for member in sorted(G):
+        assert recommend(G, member) == recommend(H, member) == recommend(ties_graph(G), member)
+
+
+def test_equal_bounds_from_different_skill_products():
+    # The same three skills multiplied in two orders give products one ulp apart (with these
+    # rarities) and yet the same bound and score: the walk must not skip v1 after v9's run.
+    G = nx.Graph()
+    G.graph.update(skill_counts={"a": 2, "b": 3, "c": 10, "q": 1}, member_count=50)
+
+    def member(skills, subsectors):
+        return {"subsector": subsectors[0], "subsectors": subsectors, "skills": skills,
+                "events": frozenset(), "node_type": "member"}
+
+    G.add_node("u", **member(("q",), ("design",)))
+    G.add_node("v9", **member(("a", "b", "c"), ("gaming",)))  # the smaller product: walked first
+    G.add_node("v1", **member(("c", "b", "a"), ("gaming",)))
+    G.add_node("v5", **member(("c", "b", "a"), ("gaming", "music")))
+    recs = same(G, "u", limit=1)
+    assert [r.id for r in recs] == ["v1"]
+    assert [r.id for r in same(G, "u", limit=2)] == ["v1", "v5"]
+    assert len({r.score for r in recommend(G, "u")}) == 1
