@@ -25,7 +25,7 @@ from graph_service.services.analyses import Subset
 from graph_service.services.errors import InvalidRequest
 from graph_service.services.kpis import introduction_kpis
 from graph_service.services.planning import plan_introductions
-from graph_service.services.teams import tables_for, teams_for
+from graph_service.services.teams import TeamsAnswer, tables_for, teams_for
 from graph_service.services.projection import ProjectionCache
 from graph_service.services.recommendations import paths_between, recommendations_for
 from graph_service.settings import Settings, get_settings
@@ -244,10 +244,20 @@ def _answer(compute):  # type: ignore[no-untyped-def]
     """Run a service call and turn its errors into clear messages."""
     try:
         return compute()
-    except NotFound as exc:
+    except (NotFound, InvalidRequest, Conflict) as exc:
         raise _fail(str(exc)) from None
-    except (InvalidRequest, Conflict) as exc:
-        raise _fail(str(exc)) from None
+
+
+def _ask(compute, as_json: bool):  # type: ignore[no-untyped-def]
+    """Open the database and the projection, run ``compute(db, cache)`` with clear errors, close
+    them, and print the answer as JSON when asked (then return None: nothing is left to print)."""
+    db, cache = _cache()
+    with db_closing(db):
+        answer = _answer(lambda: compute(db, cache))
+    if as_json:
+        _print_json(answer)
+        return None
+    return answer
 
 
 @app.command("recommend")
@@ -260,12 +270,10 @@ def recommend_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Recommended partners for a member, with the reasons."""
-    db, cache = _cache()
-    with db_closing(db):
-        answer = _answer(lambda: recommendations_for(cache, member, limit=limit, subsector=subsector, skill=skill,
-                                                     cross_sector=cross_sector, audience="manager"))
-    if as_json:
-        _print_json(answer)
+    answer = _ask(lambda db, cache: recommendations_for(
+        cache, member, limit=limit, subsector=subsector, skill=skill, cross_sector=cross_sector,
+        audience="manager"), as_json)
+    if answer is None:
         return
     table = Table(title=f"Recommended partners for {member}", show_lines=True)
     for col in ("#", "member", "score", "why"):
@@ -284,12 +292,10 @@ def paths_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Warm introduction paths: who can introduce MEMBER to TARGET."""
-    db, cache = _cache()
-    with db_closing(db):
-        answer = _answer(lambda: paths_between(cache, member, target, k=k, max_hops=max_hops,
-                                               timeout_s=db.settings.path_timeout_s, audience="manager"))
-    if as_json:
-        _print_json(answer)
+    answer = _ask(lambda db, cache: paths_between(
+        cache, member, target, k=k, max_hops=max_hops, timeout_s=db.settings.path_timeout_s,
+        audience="manager"), as_json)
+    if answer is None:
         return
     out.print(answer.message)
     table = Table(show_lines=True)
@@ -306,11 +312,8 @@ def paths_cmd(
 @analytics_app.command("communities")
 def communities_cmd(subsector: SubsectorOpt = None, joined_before: JoinedOpt = None, as_json: JsonOpt = False) -> None:
     """Louvain communities (seed 42) and how far they follow subsectors."""
-    db, cache = _cache()
-    with db_closing(db):
-        report = analyses.communities(cache, _subset(subsector, joined_before))
-    if as_json:
-        _print_json(report)
+    report = _ask(lambda db, cache: analyses.communities(cache, _subset(subsector, joined_before)), as_json)
+    if report is None:
         return
     mod = "n/a" if report.modularity is None else f"{report.modularity:.3f}"
     out.print(f"Modularity {mod}; NMI with subsectors {report.nmi:.3f}")
@@ -329,11 +332,8 @@ def communities_cmd(subsector: SubsectorOpt = None, joined_before: JoinedOpt = N
 @analytics_app.command("subsectors")
 def subsectors_cmd(subsector: SubsectorOpt = None, joined_before: JoinedOpt = None, as_json: JsonOpt = False) -> None:
     """Subsectors from the most isolated (E-I index), and the isolated members."""
-    db, cache = _cache()
-    with db_closing(db):
-        answer = analyses.subsectors(cache, _subset(subsector, joined_before))
-    if as_json:
-        _print_json(answer)
+    answer = _ask(lambda db, cache: analyses.subsectors(cache, _subset(subsector, joined_before)), as_json)
+    if answer is None:
         return
     table = Table(title="Subsectors, most isolated first")
     for col in ("subsector", "members", "internal", "external", "E-I", "no outside tie", "linked to"):
@@ -354,11 +354,8 @@ def subsectors_cmd(subsector: SubsectorOpt = None, joined_before: JoinedOpt = No
 @analytics_app.command("matrix")
 def matrix_cmd(subsector: SubsectorOpt = None, joined_before: JoinedOpt = None, as_json: JsonOpt = False) -> None:
     """Tie counts between the 12 subsectors."""
-    db, cache = _cache()
-    with db_closing(db):
-        m = analyses.matrix(cache, _subset(subsector, joined_before))
-    if as_json:
-        _print_json(m)
+    m = _ask(lambda db, cache: analyses.matrix(cache, _subset(subsector, joined_before)), as_json)
+    if m is None:
         return
     table = Table(title="Ties between subsectors")
     table.add_column("")
@@ -375,11 +372,9 @@ def bridges_cmd(
     subsector: SubsectorOpt = None, joined_before: JoinedOpt = None, as_json: JsonOpt = False,
 ) -> None:
     """Members who bridge the sector, bridge ties and articulation points."""
-    db, cache = _cache()
-    with db_closing(db):
-        answer = analyses.bridges(cache, _subset(subsector, joined_before), limit=limit)
-    if as_json:
-        _print_json(answer)
+    answer = _ask(lambda db, cache: analyses.bridges(cache, _subset(subsector, joined_before), limit=limit),
+                  as_json)
+    if answer is None:
         return
     table = Table(title="Brokers, by betweenness")
     for col in ("member", "subsector", "betweenness", "constraint", "eff. size", "liaison", "connects"):
@@ -458,11 +453,8 @@ def due_cmd(days: Annotated[int, typer.Option(min=1, max=365)] = 30) -> None:
 @intro_app.command("kpis")
 def kpis_cmd(since: JoinedOpt = None, as_json: JsonOpt = False) -> None:
     """Introduction KPIs for the manager's report."""
-    db, cache = _cache()
-    with db_closing(db):
-        k = introduction_kpis(cache, since=since.date() if since else None)
-    if as_json:
-        _print_json(k)
+    k = _ask(lambda db, cache: introduction_kpis(cache, since=since.date() if since else None), as_json)
+    if k is None:
         return
 
     def pct(x: float | None) -> str:
@@ -493,12 +485,10 @@ def plan_cmd(
     """A month's introduction plan and what it would change."""
     if focus not in ("all", "isolated-subsectors", "new-members", "theme"):
         raise _fail("--focus: all, isolated-subsectors, new-members or theme")
-    db, cache = _cache()
-    with db_closing(db):
-        plan = _answer(lambda: plan_introductions(cache, db, total=total, max_per_member=max_per_member,
-                                                  focus=focus, theme=theme, record=record))  # type: ignore[arg-type]
-    if as_json:
-        _print_json(plan)
+    plan = _ask(lambda db, cache: plan_introductions(
+        cache, db, total=total, max_per_member=max_per_member, focus=focus,  # type: ignore[arg-type]
+        theme=theme, record=record), as_json)
+    if plan is None:
         return
     table = Table(title=f"Introduction plan ({plan.focus}){' — recorded as proposed' if plan.recorded else ''}",
                   show_lines=True)
@@ -540,13 +530,13 @@ def team_cmd(
 
     if bool(skills) == bool(project):
         raise _fail("give either --skills or --project")
-    db, cache = _cache()
-    with db_closing(db):
-        required = split(skills) if skills else _answer(lambda: records.get_project(db, project or "")).requires
-        answer = _answer(lambda: teams_for(cache, required, max_size=max_size, must_include=split(include),
-                                           must_exclude=split(exclude), organisations=organisations))
-    if as_json:
-        _print_json(answer)
+    def compute(db: Database, cache: ProjectionCache) -> TeamsAnswer:
+        required = split(skills) if skills else records.get_project(db, project or "").requires
+        return teams_for(cache, required, max_size=max_size, must_include=split(include),
+                         must_exclude=split(exclude), organisations=organisations)
+
+    answer = _ask(compute, as_json)
+    if answer is None:
         return
     out.print(answer.message)
     for i, t in enumerate(answer.items, 1):
@@ -558,7 +548,9 @@ def team_cmd(
             table.add_row(f"{m.name} ({m.id})", m.subsector or "-", ", ".join(m.covers))
         out.print(table)
     for m in answer.missing_skills:
-        offers = "; ".join(f"{o.name} ({o.cluster}): {o.why}" for o in m.organisations) or "no organisation known"
+        offers = "; ".join(f"{o.name} ({o.cluster}): {o.why}" for o in m.organisations) or (
+            "no organisation of another cluster is known for it" if organisations
+            else "add --organisations to look in the other clusters")
         out.print(f"Nobody in the cluster has {m.name}: {offers}", highlight=False)
 
 
@@ -571,13 +563,10 @@ def tables_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Seat a round table's attendees so that they meet new people from other subsectors."""
-    db, cache = _cache()
-    with db_closing(db):
-        answer = _answer(lambda: tables_for(cache, event, table_size=table_size,
-                                            skills=[s for s in skills.split(",") if s],
-                                            subsectors=[s for s in subsectors.split(",") if s]))
-    if as_json:
-        _print_json(answer)
+    answer = _ask(lambda db, cache: tables_for(
+        cache, event, table_size=table_size, skills=[s for s in skills.split(",") if s],
+        subsectors=[s for s in subsectors.split(",") if s]), as_json)
+    if answer is None:
         return
     s = answer.seating
     gain = "n/a" if s.gain_over_random is None else f"{s.gain_over_random:+.0%}"

@@ -3,7 +3,8 @@
 Where the server comes from, in order:
 1. ``NEO4J_URI`` (with ``NEO4J_USER``/``NEO4J_PASSWORD``): an external server, e.g. in CI.
 2. testcontainers' Neo4j container (``neo4j:5.26-community``) when a Docker engine answers.
-3. The managed local server (Maven Central jars on Java 17) under ``.data/test``, on free ports.
+3. The managed local server (Maven Central jars on Java 17) in a new folder under ``.data/test``
+   (removed afterwards), on free ports, so runs side by side do not disturb each other.
 
 If none starts, the run fails loudly: there is no skip and no stand-in.
 """
@@ -11,7 +12,9 @@ If none starts, the run fails loudly: there is no skip and no stand-in.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,7 +27,8 @@ from graph_service.store.database import Connection, Database
 from graph_service.store.documents import clear_graph
 from graph_service.store.readiness import Readiness
 
-TEST_HOME = Path(os.environ.get("GRAPH_SERVICE_TEST_HOME", PROJECT_ROOT / ".data" / "test"))
+# Each run gets a home of its own, so two runs in one checkout never stop each other's server.
+TEST_HOMES = Path(os.environ.get("GRAPH_SERVICE_TEST_HOME", PROJECT_ROOT / ".data" / "test"))
 
 
 def _free_port() -> int:
@@ -75,19 +79,21 @@ def neo4j_backend() -> Iterator[tuple[Settings, Connection]]:
         return
     from graph_service.neo4j_server.managed import ManagedServer
 
+    TEST_HOMES.mkdir(parents=True, exist_ok=True)
+    home = Path(tempfile.mkdtemp(prefix="run-", dir=TEST_HOMES))
     settings = Settings(
-        GRAPH_SERVICE_HOME=TEST_HOME,
+        GRAPH_SERVICE_HOME=home,
         GRAPH_SERVICE_BOLT_PORT=_free_port(),
         GRAPH_SERVICE_HTTP_PORT=_free_port(),
         GRAPH_SERVICE_HEAP="768m",
     )
     server = ManagedServer(settings)
-    server.stop()  # a server left over by an interrupted run
-    server.start(log=lambda m: print(m))  # raises ServerError with the log tail: the run fails
     try:
+        server.start(log=lambda m: print(m))  # raises ServerError with the log tail: the run fails
         yield settings, Connection(server.bolt_uri, "neo4j", server.password(), "neo4j")
     finally:
         server.stop()
+        shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
