@@ -40,7 +40,7 @@ __all__ = [
 
 # Above this many members, betweenness is estimated from a seeded sample of sources.
 EXACT_BETWEENNESS_LIMIT = 5_000
-BETWEENNESS_SAMPLE = 500
+BETWEENNESS_SAMPLE = 100
 
 
 @dataclass(frozen=True, slots=True)
