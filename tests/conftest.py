@@ -20,9 +20,10 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
 from graph_service.api.app import create_app
-from graph_service.settings import PROJECT_ROOT, Settings
+from graph_service.settings import PROJECT_ROOT, Settings, get_settings
 from graph_service.store.database import Connection, Database
 from graph_service.store.documents import clear_graph
 from graph_service.store.readiness import Readiness
@@ -122,3 +123,16 @@ def settings(neo4j_backend: tuple[Settings, Connection]) -> Settings:
 def client(db: Database, settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings, db)) as c:
         yield c
+
+
+@pytest.fixture
+def cli(db: Database, neo4j_backend: tuple[Settings, Connection],
+        monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    """A CLI runner whose commands reach the test database as an external server (NEO4J_URI)."""
+    _settings, connection = neo4j_backend
+    for name, value in (("NEO4J_URI", connection.uri), ("NEO4J_USER", connection.user),
+                        ("NEO4J_PASSWORD", connection.password), ("NEO4J_DATABASE", connection.database)):
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    yield CliRunner()
+    get_settings.cache_clear()

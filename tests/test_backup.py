@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,9 +14,8 @@ from typer.testing import CliRunner
 from graph_service.cli import app as cli_app
 from graph_service.interchange import MemberRecord, parse_document
 from graph_service.services import backup, introductions
-from graph_service.settings import Settings, get_settings
 from graph_service.store import documents, records
-from graph_service.store.database import Connection, Database, native
+from graph_service.store.database import Database, native
 from tests.factories import small_document
 
 
@@ -192,22 +190,7 @@ def test_a_graph_the_backup_would_not_restore_exactly_is_refused(db: Database, t
 
 
 # -- the CLI --------------------------------------------------------------------------------------
-@pytest.fixture
-def cli_env(
-    neo4j_backend: tuple[Settings, Connection], monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[CliRunner]:
-    """The CLI pointed at the test database as an external server (NEO4J_URI)."""
-    _settings, connection = neo4j_backend
-    monkeypatch.setenv("NEO4J_URI", connection.uri)
-    monkeypatch.setenv("NEO4J_USER", connection.user)
-    monkeypatch.setenv("NEO4J_PASSWORD", connection.password)
-    monkeypatch.setenv("NEO4J_DATABASE", connection.database)
-    get_settings.cache_clear()
-    yield CliRunner()
-    get_settings.cache_clear()
-
-
-def test_cli_backup_and_restore_round_trip(db: Database, cli_env: CliRunner, tmp_path: Path) -> None:
+def test_cli_backup_and_restore_round_trip(db: Database, cli: CliRunner, tmp_path: Path) -> None:
     from seed.generator import generate_cluster
 
     doc, _facts = generate_cluster(members=150, seed=3)
@@ -217,7 +200,7 @@ def test_cli_backup_and_restore_round_trip(db: Database, cli_env: CliRunner, tmp
     before, exported = _everything(db), _export(db)
 
     path = tmp_path / "nightly.json.gz"
-    made = cli_env.invoke(cli_app, ["backup", str(path)])
+    made = cli.invoke(cli_app, ["backup", str(path)])
     assert made.exit_code == 0, made.output
     assert "Backed up 150 members" in made.output
 
@@ -225,7 +208,7 @@ def test_cli_backup_and_restore_round_trip(db: Database, cli_env: CliRunner, tmp
     documents.import_document(db, parse_document(small_document()), replace=True)
     assert _everything(db) != before
 
-    restored = cli_env.invoke(cli_app, ["restore", str(path)])
+    restored = cli.invoke(cli_app, ["restore", str(path)])
     assert restored.exit_code == 0, restored.output
     assert "150 members" in restored.output and "graph was replaced" in restored.output
     assert _everything(db) == before
@@ -233,5 +216,5 @@ def test_cli_backup_and_restore_round_trip(db: Database, cli_env: CliRunner, tmp
 
     damaged = tmp_path / "damaged.json.gz"
     damaged.write_bytes(path.read_bytes()[:-40])
-    refused = cli_env.invoke(cli_app, ["restore", str(damaged)])
+    refused = cli.invoke(cli_app, ["restore", str(damaged)])
     assert refused.exit_code == 2 and "truncated" in refused.output

@@ -3,30 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from graph_service.cli import app
-from graph_service.settings import get_settings
-from graph_service.store.database import Connection, Database
 from tests.factories import small_document
 from tests.test_introductions_engine import two_cliques
-
-
-@pytest.fixture
-def cli(db: Database, neo4j_backend, monkeypatch) -> Iterator[CliRunner]:  # type: ignore[no-untyped-def]
-    """A runner whose commands reach the test server through NEO4J_URI."""
-    _settings, connection = neo4j_backend
-    assert isinstance(connection, Connection)
-    monkeypatch.setenv("NEO4J_URI", connection.uri)
-    monkeypatch.setenv("NEO4J_USER", connection.user)
-    monkeypatch.setenv("NEO4J_PASSWORD", connection.password)
-    get_settings.cache_clear()
-    yield CliRunner()
-    get_settings.cache_clear()
 
 
 def _run(cli: CliRunner, *args: str) -> str:
