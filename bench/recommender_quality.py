@@ -271,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
         if structure_only and (dh[0] < -1e-9 or da[0] < -1e-9):
             ok = False
 
-    print(f"\nRecommender minus Adamic-Adar, mean over the splits ± standard error:\n")
+    print("\nRecommender minus Adamic-Adar, mean over the splits ± standard error:\n")
     print(f"| dataset | Δ hits@{TOP} | Δ AUC |")
     print("|---|---:|---:|")
     for name, structure_only, (mh, sh), (ma, sa) in differences:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from graph_service.analytics.recommendations import score_pairs
 from graph_service.analytics.seating import Seating, seat
-from graph_service.analytics.teams import MissingSkill, Team, assemble_teams
+from graph_service.analytics.teams import Team, assemble_teams
 from graph_service.interchange import Document
 from graph_service.services.errors import InvalidRequest
 from graph_service.services.projection import ProjectionCache
