@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import socket
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from graph_service.neo4j_server.managed import ManagedServer
 from graph_service.settings import Settings
 from graph_service.store.database import Database
 from graph_service.store.readiness import Readiness
 
-__all__ = ["free_port", "bench_settings", "temporary_database", "percentile"]
+__all__ = ["free_port", "bench_settings", "temporary_database", "serve_in_thread", "percentile"]
 
 
 def free_port() -> int:
@@ -40,6 +43,24 @@ def temporary_database(home: Path, *, heap: str = "1g", pagecache: str = "512m")
     finally:
         db.close()
         server.stop()
+
+
+@contextmanager
+def serve_in_thread(app: Any, **config: Any) -> Iterator[str]:
+    """Serve ``app`` with uvicorn on 127.0.0.1 (a free port) in a thread; yields the base URL."""
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **config))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
 
 
 def percentile(values: list[float], p: float) -> float:

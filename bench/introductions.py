@@ -16,15 +16,13 @@ import random
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import httpx
-import uvicorn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import free_port, percentile as _pct, temporary_database  # noqa: E402
+from common import percentile as _pct, serve_in_thread, temporary_database  # noqa: E402
 
 from graph_service.api.app import create_app  # noqa: E402
 from graph_service.store import documents  # noqa: E402
@@ -43,19 +41,10 @@ def run(n: int, requests: int, tmp: Path) -> list[tuple[str, str]]:
         settings = db.settings
         doc, _facts = generate_cluster(members=n, seed=42)
         documents.import_document(db, doc, replace=True, batch_size=settings.import_batch_size)
-        port = free_port()
-        app = create_app(settings, db)
-        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-        web = uvicorn.Server(config)
-        thread = threading.Thread(target=web.run, daemon=True)
-        thread.start()
-        while not web.started:
-            time.sleep(0.05)
-        base = f"http://127.0.0.1:{port}"
         rng = random.Random(7)
         ids = [m.id for m in doc.members]
         visible = [m.id for m in doc.members if m.visibility != "private"]  # path targets a member may see
-        with httpx.Client(base_url=base, timeout=600) as client:
+        with serve_in_thread(create_app(settings, db)) as base, httpx.Client(base_url=base, timeout=600) as client:
             build = _timed(lambda: client.get(f"/api/v1/members/{ids[0]}/recommendations").raise_for_status())
             rows.append((f"{n:,} members: first request (reads the graph, builds the projection)", f"{build:.2f} s"))
             lat = []
@@ -78,8 +67,6 @@ def run(n: int, requests: int, tmp: Path) -> list[tuple[str, str]]:
                 t = _timed(lambda name=name: client.get(f"/api/v1/analytics/{name}").raise_for_status())
                 again = _timed(lambda name=name: client.get(f"/api/v1/analytics/{name}").raise_for_status())
                 rows.append((f"{n:,} members: analytics/{name}", f"{t:.2f} s first, {again * 1000:.1f} ms memoised"))
-        web.should_exit = True
-        thread.join(timeout=10)
         lat = []
         for _ in range(min(requests, 200)):
             member = rng.choice(ids)

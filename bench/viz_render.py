@@ -16,35 +16,23 @@ Prints a markdown table for docs/viz.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
-import socket
 import statistics
+import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from pathlib import Path
 from typing import Any
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+from common import serve_in_thread, temporary_database  # noqa: E402
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (one launch recipe for both)
 
 
 def _get(url: str) -> tuple[float, int]:
@@ -120,11 +108,9 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    import uvicorn
     from playwright.sync_api import sync_playwright
 
     from graph_service.api.app import create_app
-    from graph_service.neo4j_server.managed import ManagedServer
     from graph_service.settings import Settings
     from graph_service.store import documents
     from graph_service.store.database import Database
@@ -132,89 +118,60 @@ def main() -> None:
     from seed.generator import generate_cluster
 
     rows: list[tuple[str, ...]] = []
-    with tempfile.TemporaryDirectory(prefix="gs-viz-bench-") as tmp:
-        server = None
+    with tempfile.TemporaryDirectory(prefix="gs-viz-bench-") as tmp, contextlib.ExitStack() as stack:
         if os.environ.get("NEO4J_URI"):
-            settings = Settings()
+            db = Database(Settings())
+            stack.callback(db.close)
+            Readiness().ensure(db)
         else:
-            settings = Settings(
-                GRAPH_SERVICE_HOME=Path(tmp) / "home",
-                GRAPH_SERVICE_BOLT_PORT=_free_port(),
-                GRAPH_SERVICE_HTTP_PORT=_free_port(),
-                GRAPH_SERVICE_HEAP="1g",
-            )
-            server = ManagedServer(settings)
-            server.start(log=lambda _m: None)
-        db = Database(settings)
-        Readiness().ensure(db)
-        port = _free_port()
-        base = f"http://127.0.0.1:{port}"
-        uv = uvicorn.Server(
-            uvicorn.Config(
-                create_app(settings, db),
-                host="127.0.0.1",
-                port=port,
-                log_level="warning",
-                ws="none",
-                access_log=False,
-            )
-        )
-        thread = threading.Thread(target=uv.run, daemon=True)
-        thread.start()
-        while not uv.started:
-            time.sleep(0.05)
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-                for i, n in enumerate(args.members):
-                    doc, _facts = generate_cluster(members=n, seed=42)
-                    documents.import_document(db, doc, replace=True, batch_size=settings.import_batch_size)
-                    cold, size = _get(base + "/viz/ecosystem")
-                    warm, _ = _get(base + "/viz/ecosystem")
-                    times, walls = [], []
-                    for _ in range(args.runs):
-                        context = browser.new_context(viewport={"width": 1400, "height": 860})
-                        page = context.new_page()
-                        began = time.monotonic()
-                        page.goto(base + "/viz/ecosystem")
-                        times.append(_ready(page))
-                        walls.append((time.monotonic() - began) * 1000)
-                        nodes = page.evaluate("() => window.__network.body.data.nodes.length")
-                        edges = page.evaluate("() => window.__network.body.data.edges.length")
-                        context.close()
-                    rows.append(
-                        (
-                            f"{n:,}",
-                            f"{nodes:,} / {edges:,}",
-                            f"{size / 1024:.0f} KiB",
-                            f"{cold:.2f} / {warm:.3f}",
-                            f"{statistics.median(times):.0f}",
-                            f"{min(times):.0f}–{max(times):.0f}",
-                            f"{statistics.median(walls):.0f}",
-                        )
+            db = stack.enter_context(temporary_database(Path(tmp) / "home"))
+        settings = db.settings
+        base = stack.enter_context(serve_in_thread(create_app(settings, db), ws="none", access_log=False))
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+            for i, n in enumerate(args.members):
+                doc, _facts = generate_cluster(members=n, seed=42)
+                documents.import_document(db, doc, replace=True, batch_size=settings.import_batch_size)
+                cold, size = _get(base + "/viz/ecosystem")
+                warm, _ = _get(base + "/viz/ecosystem")
+                times, walls = [], []
+                for _ in range(args.runs):
+                    context = browser.new_context(viewport={"width": 1400, "height": 860})
+                    page = context.new_page()
+                    began = time.monotonic()
+                    page.goto(base + "/viz/ecosystem")
+                    times.append(_ready(page))
+                    walls.append((time.monotonic() - began) * 1000)
+                    nodes = page.evaluate("() => window.__network.body.data.nodes.length")
+                    edges = page.evaluate("() => window.__network.body.data.edges.length")
+                    context.close()
+                rows.append(
+                    (
+                        f"{n:,}",
+                        f"{nodes:,} / {edges:,}",
+                        f"{size / 1024:.0f} KiB",
+                        f"{cold:.2f} / {warm:.3f}",
+                        f"{statistics.median(times):.0f}",
+                        f"{min(times):.0f}–{max(times):.0f}",
+                        f"{statistics.median(walls):.0f}",
                     )
-                    print(
-                        json.dumps(
-                            {
-                                "members": n,
-                                "ready_ms": times,
-                                "wall_ms": walls,
-                                "server_cold_s": cold,
-                                "server_warm_s": warm,
-                            }
-                        ),
-                        flush=True,
-                    )
-                    if i == 0 and args.screenshots:
-                        for path in _screenshots(browser, base, args.screenshots):
-                            print(f"wrote {path}", flush=True)
-                browser.close()
-        finally:
-            uv.should_exit = True
-            thread.join(timeout=15)
-            db.close()
-            if server is not None:
-                server.stop()
+                )
+                print(
+                    json.dumps(
+                        {
+                            "members": n,
+                            "ready_ms": times,
+                            "wall_ms": walls,
+                            "server_cold_s": cold,
+                            "server_warm_s": warm,
+                        }
+                    ),
+                    flush=True,
+                )
+                if i == 0 and args.screenshots:
+                    for path in _screenshots(browser, base, args.screenshots):
+                        print(f"wrote {path}", flush=True)
+            browser.close()
 
     print()
     print(
