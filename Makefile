@@ -28,7 +28,7 @@ neo4j: setup
 	$(BIN)/graph-service db install
 
 run: setup neo4j
-	$(BIN)/graph-service serve --host $(HOST) --port $(PORT) --seed-if-empty
+	GRAPH_SERVICE_MODE=$${GRAPH_SERVICE_MODE:-development} $(BIN)/graph-service serve --host $(HOST) --port $(PORT) --seed-if-empty
 
 # The browser tests drive Debian's Chromium (headless); install it when it is missing.
 chromium:

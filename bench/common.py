@@ -15,7 +15,8 @@ from graph_service.settings import Settings
 from graph_service.store.database import Database
 from graph_service.store.readiness import Readiness
 
-__all__ = ["free_port", "bench_settings", "temporary_database", "serve_in_thread", "percentile"]
+__all__ = ["free_port", "bench_settings", "temporary_database", "serve_in_thread", "percentile",
+           "manager_headers"]
 
 
 def free_port() -> int:
@@ -25,9 +26,20 @@ def free_port() -> int:
 
 
 def bench_settings(home: Path, *, heap: str = "1g", pagecache: str = "512m") -> Settings:
+    # Development mode: a manager key is generated in the throw-away home. Rate limits are lifted
+    # so that they do not shape the measurements.
     return Settings(GRAPH_SERVICE_HOME=home, GRAPH_SERVICE_BOLT_PORT=free_port(),
                     GRAPH_SERVICE_HTTP_PORT=free_port(), GRAPH_SERVICE_HEAP=heap,
-                    GRAPH_SERVICE_PAGECACHE=pagecache, GRAPH_SERVICE_TX_TIMEOUT=300)
+                    GRAPH_SERVICE_PAGECACHE=pagecache, GRAPH_SERVICE_TX_TIMEOUT=300,
+                    GRAPH_SERVICE_MODE="development", GRAPH_SERVICE_RATE_LIMIT=10_000_000,
+                    GRAPH_SERVICE_RATE_BURST=1_000_000)
+
+
+def manager_headers(settings: Settings) -> dict[str, str]:
+    """The Authorization header of the manager of ``settings`` (generated in development mode)."""
+    from graph_service.api.auth import manager_key
+
+    return {"Authorization": f"Bearer {manager_key(settings)}"}
 
 
 @contextmanager

@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import percentile as _pct, serve_in_thread, temporary_database  # noqa: E402
+from common import manager_headers, percentile as _pct, serve_in_thread, temporary_database  # noqa: E402
 
 from graph_service.api.app import create_app  # noqa: E402
 from graph_service.store import documents  # noqa: E402
@@ -44,7 +44,8 @@ def run(n: int, requests: int, tmp: Path) -> list[tuple[str, str]]:
         rng = random.Random(7)
         ids = [m.id for m in doc.members]
         visible = [m.id for m in doc.members if m.visibility != "private"]  # path targets a member may see
-        with serve_in_thread(create_app(settings, db)) as base, httpx.Client(base_url=base, timeout=600) as client:
+        with serve_in_thread(create_app(settings, db)) as base, httpx.Client(base_url=base, timeout=600,
+                                                                          headers=manager_headers(settings)) as client:
             build = _timed(lambda: client.get(f"/api/v1/members/{ids[0]}/recommendations").raise_for_status())
             rows.append((f"{n:,} members: first request (reads the graph, builds the projection)", f"{build:.2f} s"))
             lat = []

@@ -30,14 +30,16 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
-from common import serve_in_thread, temporary_database  # noqa: E402
+from common import manager_headers, serve_in_thread, temporary_database  # noqa: E402
+
+HEADERS: dict[str, str] = {}  # the manager's Authorization header, set once the server is known
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (one launch recipe for both)
 
 
 def _get(url: str) -> tuple[float, int]:
     began = time.monotonic()
-    with urllib.request.urlopen(url, timeout=600) as r:
+    with urllib.request.urlopen(urllib.request.Request(url, headers=HEADERS), timeout=600) as r:
         body = r.read()
     return time.monotonic() - began, len(body)
 
@@ -54,7 +56,7 @@ def _ready(page: Any, timeout: float = 120.0) -> float:
 
 def _screenshots(browser: Any, base: str, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(viewport={"width": 1400, "height": 860})
+    context = browser.new_context(viewport={"width": 1400, "height": 860}, extra_http_headers=HEADERS)
     page = context.new_page()
     shots: list[Path] = []
 
@@ -126,6 +128,7 @@ def main() -> None:
         else:
             db = stack.enter_context(temporary_database(Path(tmp) / "home"))
         settings = db.settings
+        HEADERS.update(manager_headers(settings))
         base = stack.enter_context(serve_in_thread(create_app(settings, db), ws="none", access_log=False))
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
@@ -136,7 +139,7 @@ def main() -> None:
                 warm, _ = _get(base + "/viz/ecosystem")
                 times, walls = [], []
                 for _ in range(args.runs):
-                    context = browser.new_context(viewport={"width": 1400, "height": 860})
+                    context = browser.new_context(viewport={"width": 1400, "height": 860}, extra_http_headers=HEADERS)
                     page = context.new_page()
                     began = time.monotonic()
                     page.goto(base + "/viz/ecosystem")

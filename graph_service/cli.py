@@ -739,13 +739,96 @@ def serve(
     import uvicorn
 
     from graph_service.api.app import create_app
+    from graph_service.api.auth import ConfigurationError
 
+    settings = _settings()
+    try:  # before anything starts: no manager key outside development mode is a refusal
+        application = create_app(settings)
+    except ConfigurationError as exc:
+        raise _fail(str(exc), code=2) from None
     if seed_if_empty:
         seed_cmd(members=300, seed=42, if_empty=True, out_file=None)
     else:
         open_database().close()
     out.print(f"Serving on http://{host}:{port} (API docs at http://{host}:{port}/docs)")
-    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+    if settings.development and settings.manager_key is None:
+        out.print(f"Development mode: the manager key is in {settings.home / 'manager-key'}; log in at "
+                  f"http://{host}:{port}/login (or send it as 'Authorization: Bearer <key>').", highlight=False)
+    # No access log: its lines hold request paths, and paths hold member ids. The audit log
+    # (pseudonymous) records every request instead; see docs/privacy.md.
+    uvicorn.run(application, host=host, port=port, log_level="info", access_log=False)
+
+
+# -- keys and audit -----------------------------------------------------------------------------
+keys_app = typer.Typer(help="API keys of members and client applications (the manager's key is "
+                            "GRAPH_SERVICE_MANAGER_KEY).", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("create")
+def keys_create(
+    role: Annotated[str, typer.Argument(help="member or client")],
+    name: Annotated[str, typer.Option("--name", help="What the key is for.")],
+    member: Annotated[str | None, typer.Option("--member", help="The member a member key belongs to.")] = None,
+) -> None:
+    """Create a key and print its secret (shown this once; only its hash is kept)."""
+    from graph_service.services import keys
+
+    if role not in ("member", "client"):
+        raise _fail("role: must be 'member' or 'client'", code=2)
+    with db_closing(open_database()) as db:
+        try:
+            new = keys.create_key(db, role=role, member=member, name=name)  # type: ignore[arg-type]
+        except (InvalidRequest, NotFound) as exc:
+            raise _fail(str(exc), code=2) from None
+    out.print(f"{new.id}  {new.role}  {new.member or ''}", highlight=False)
+    print(new.key)
+
+
+@keys_app.command("list")
+def keys_list(member: Annotated[str | None, typer.Option("--member")] = None) -> None:
+    from graph_service.services import keys
+
+    with db_closing(open_database()) as db:
+        found = keys.list_keys(db, member=member)
+    table = Table("id", "role", "member", "name", "created", "revoked")
+    for k in found:
+        table.add_row(k.id, k.role, k.member or "", k.name, str(k.created or ""), str(k.revoked or ""))
+    out.print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(key_id: str) -> None:
+    """Revoke a key: it stops working at once."""
+    from graph_service.services import keys
+
+    with db_closing(open_database()) as db:
+        try:
+            keys.revoke_key(db, key_id)
+        except NotFound as exc:
+            raise _fail(str(exc), code=2) from None
+    out.print(f"revoked {key_id}")
+
+
+@app.command("audit")
+def audit_cmd(
+    member: Annotated[str | None, typer.Option("--member", help="Only lines where this member acted or "
+                                               "was read or changed.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Read the audit log (member ids are pseudonymised in it; this command knows the secret)."""
+    from graph_service.services.audit import AuditLog, load_secret
+
+    settings = _settings()
+    log = AuditLog(settings.audit_log_path, load_secret(settings.home))
+    entries = list(log.lines(member=member))
+    if as_json:
+        print(json.dumps(entries, indent=2))
+        return
+    table = Table("at", "actor", "role", "method", "route", "subjects", "status")
+    for e in entries:
+        table.add_row(e["at"], e["actor"], e["role"], e["method"], e["route"], " ".join(e["subjects"]), str(e["status"]))
+    out.print(table)
 
 
 if __name__ == "__main__":  # pragma: no cover

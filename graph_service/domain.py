@@ -23,6 +23,7 @@ __all__ = [
     "OPEN_INTRODUCTION_STATUSES",
     "OTHER_CLUSTERS",
     "MANAGER",
+    "ERASED_FACILITATOR",
 ]
 
 
@@ -81,6 +82,10 @@ OPEN_INTRODUCTION_STATUSES: Final[frozenset[str]] = frozenset({"proposed", "acce
 
 # The facilitator value that stands for the cluster manager rather than a member.
 MANAGER: Final[str] = "manager"
+
+# The facilitator value left on an introduction whose facilitating member was erased (GDPR):
+# neither the manager nor anybody's id (see docs/privacy.md).
+ERASED_FACILITATOR: Final[str] = "erased"
 
 # The other national clusters run by the innovation agency, whose organisations creatives
 # can be linked to.

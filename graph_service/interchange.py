@@ -18,6 +18,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from pydantic_core import PydanticCustomError
 
 from graph_service.domain import (
+    ERASED_FACILITATOR,
     MANAGER,
     SUBSECTOR_IDS,
     EventFormat,
@@ -72,6 +73,9 @@ SubsectorId = Annotated[Id, AfterValidator(_known_subsector),
                         Field(description="One of the 12 subsector ids.", examples=["gaming"],
                               json_schema_extra={"enum": list(SUBSECTOR_IDS)})]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# An ISO 639 language code, lower case: "lb", "fr", "de", "en", "pt"...
+Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
+Website = Annotated[str, StringConstraints(max_length=300, pattern=r"^https?://\S+$")]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 
 
@@ -92,16 +96,30 @@ class SkillRecord(_Record):
     )
 
 
+def _not_reserved(value: str) -> str:
+    if value in (MANAGER, ERASED_FACILITATOR):
+        raise PydanticCustomError("reserved_id", "'{value}' is reserved (it stands for the cluster manager "
+                                  "or an erased member)", {"value": value})
+    return value
+
+
+PartyId = Annotated[Id, AfterValidator(_not_reserved)]
+
+
 class MemberRecord(_Record):
-    id: Id
+    id: PartyId
     name: Text
     kind: MemberKind = "company"
     subsectors: list[SubsectorId] = Field(min_length=1, max_length=12, description="The first is the primary subsector.")
     skills: list[Id] = Field(default_factory=list, max_length=100)
-    visibility: Visibility = "members"
+    visibility: Visibility = Field(
+        default="private",
+        description="Who may see the member: private (the manager only; the default, consent is closed until given), "
+        "members (other cluster members too) or public (anyone, including the cluster's website).",
+    )
     city: Text | None = None
-    website: Annotated[str, StringConstraints(max_length=300, pattern=r"^https?://\S+$")] | None = None
-    languages: list[Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]] = Field(
+    website: Website | None = None
+    languages: list[Language] = Field(
         default_factory=list, max_length=12
     )
     description: LongText | None = None
@@ -109,13 +127,13 @@ class MemberRecord(_Record):
 
 
 class OrganisationRecord(_Record):
-    id: Id
+    id: PartyId
     name: Text
     cluster: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z-]{1,40}$")] = Field(
         description="The national cluster the organisation belongs to, e.g. 'automobility'."
     )
     city: Text | None = None
-    website: Annotated[str, StringConstraints(max_length=300, pattern=r"^https?://\S+$")] | None = None
+    website: Website | None = None
 
 
 class TieRecord(_Record):
@@ -155,7 +173,8 @@ class IntroductionRecord(_Record):
     id: Id
     a: Id
     b: Id
-    facilitator: Id = Field(default=MANAGER, description="A member id, or 'manager'.")
+    facilitator: Id = Field(default=MANAGER, description="A member id, 'manager', or 'erased' "
+                             "when the member who made it was erased.")
     date: _dt.date = Field(description="When the introduction was proposed.")
     status: IntroductionStatus = "proposed"
     outcome: LongText | None = Field(default=None, description="Notes on how it went.")
@@ -308,7 +327,7 @@ def check_references(
                 problems.append(Problem(loc=f"introductions[{i}].{end}", msg=f"no member or organisation '{ident}'"))
         if x.a == x.b:
             problems.append(Problem(loc=f"introductions[{i}].b", msg="cannot introduce a member to itself"))
-        if x.facilitator != MANAGER and x.facilitator not in members:
+        if x.facilitator not in (MANAGER, ERASED_FACILITATOR) and x.facilitator not in members:
             problems.append(
                 Problem(loc=f"introductions[{i}].facilitator", msg=f"no member '{x.facilitator}' (or 'manager')")
             )

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings", "get_settings", "PROJECT_ROOT"]
@@ -62,6 +63,52 @@ class Settings(BaseSettings):
     max_page_size: int = Field(default=200, ge=1, le=10_000, validation_alias=AliasChoices("GRAPH_SERVICE_MAX_PAGE"))
     import_batch_size: int = Field(default=2000, ge=1, le=50_000,
                                    validation_alias=AliasChoices("GRAPH_SERVICE_IMPORT_BATCH"))
+
+    # Who may call the service (docs/security.md).
+    mode: Literal["production", "development"] = Field(
+        default="production", validation_alias=AliasChoices("GRAPH_SERVICE_MODE"),
+        description="In production the service refuses to start without GRAPH_SERVICE_MANAGER_KEY; in "
+                    "development a random manager key is generated and kept in <home>/manager-key.",
+    )
+    manager_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("GRAPH_SERVICE_MANAGER_KEY"),
+        description="The cluster manager's key, sent as 'Authorization: Bearer <key>'. At least 24 characters.",
+    )
+    rate_limit_per_minute: int = Field(
+        default=600, ge=1, le=10_000_000, validation_alias=AliasChoices("GRAPH_SERVICE_RATE_LIMIT"),
+        description="Requests per minute each key may make on average; above it the service answers 429.",
+    )
+    rate_burst: int = Field(default=120, ge=1, le=1_000_000, validation_alias=AliasChoices("GRAPH_SERVICE_RATE_BURST"),
+                            description="Requests a key may make at once before the per-minute rate applies.")
+    login_attempts_per_minute: int = Field(
+        default=20, ge=1, le=100_000, validation_alias=AliasChoices("GRAPH_SERVICE_LOGIN_RATE"),
+        description="Failed authentications allowed per client address per minute (slows key guessing).",
+    )
+    max_body_bytes: int = Field(default=1 << 20, ge=1024, le=1 << 30,
+                                validation_alias=AliasChoices("GRAPH_SERVICE_MAX_BODY"),
+                                description="Largest request body accepted, except for imports (413 above).")
+    max_import_bytes: int = Field(default=64 << 20, ge=1024, le=4 << 30,
+                                  validation_alias=AliasChoices("GRAPH_SERVICE_MAX_IMPORT_BODY"),
+                                  description="Largest body accepted by POST /api/v1/import.")
+    session_hours: float = Field(default=8.0, gt=0, le=24 * 30, validation_alias=AliasChoices("GRAPH_SERVICE_SESSION_HOURS"),
+                                 description="How long a browser login lasts.")
+    audit_log: Path | None = Field(default=None, validation_alias=AliasChoices("GRAPH_SERVICE_AUDIT_LOG"),
+                                   description="The audit log (JSON lines); default <home>/audit.jsonl.")
+
+    @field_validator("manager_key")
+    @classmethod
+    def _strong_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 24:
+            raise ValueError("GRAPH_SERVICE_MANAGER_KEY must be at least 24 characters long")
+        return value
+
+    @property
+    def development(self) -> bool:
+        return self.mode == "development"
+
+    @property
+    def audit_log_path(self) -> Path:
+        return self.audit_log or self.home / "audit.jsonl"
 
     @property
     def managed(self) -> bool:

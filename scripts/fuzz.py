@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
-from common import temporary_database  # noqa: E402
+from common import manager_headers, temporary_database  # noqa: E402
 
 from graph_service.api.app import create_app  # noqa: E402
 from graph_service.store import documents  # noqa: E402
@@ -35,7 +35,7 @@ def main() -> int:
         documents.import_document(db, doc, replace=True)
         app = create_app(db.settings, db)
         began = time.monotonic()
-        failures = fuzz(app, args.examples, derandomize=False)
+        failures = fuzz(app, args.examples, headers=manager_headers(db.settings), derandomize=False)
         took = time.monotonic() - began
     print(f"{args.examples} examples per operation in {took:.0f} s: {len(failures)} failing operation(s).")
     for f in failures:

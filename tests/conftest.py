@@ -15,7 +15,7 @@ import os
 import shutil
 import socket
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -27,9 +27,25 @@ from graph_service.settings import PROJECT_ROOT, Settings, get_settings
 from graph_service.store.database import Connection, Database
 from graph_service.store.documents import clear_graph
 from graph_service.store.readiness import Readiness
+from tests.factories import MANAGER, MANAGER_KEY
 
 # Each run gets a home of its own, so two runs in one checkout never stop each other's server.
 TEST_HOMES = Path(os.environ.get("GRAPH_SERVICE_TEST_HOME", PROJECT_ROOT / ".data" / "test"))
+
+# Rate limits are lifted for the suite; tests of the limits set their own.
+
+
+def _auth_settings(settings: Settings, home: Path) -> Settings:
+    from pydantic import SecretStr
+
+    return settings.model_copy(update={
+        "manager_key": SecretStr(MANAGER_KEY),
+        "rate_limit_per_minute": 10_000_000,
+        "rate_burst": 1_000_000,
+        "login_attempts_per_minute": 100_000,
+        "audit_log": home / "audit.jsonl",
+        "home": home,
+    })
 
 
 def _free_port() -> int:
@@ -67,27 +83,30 @@ def _docker_container() -> tuple[object, Connection] | None:
 
 @pytest.fixture(scope="session")
 def neo4j_backend() -> Iterator[tuple[Settings, Connection]]:
+    TEST_HOMES.mkdir(parents=True, exist_ok=True)
+    home = Path(tempfile.mkdtemp(prefix="run-", dir=TEST_HOMES))
     if os.environ.get("NEO4J_URI"):
-        settings = Settings()
+        settings = _auth_settings(Settings(), home)
         yield settings, Database(settings).connection
+        shutil.rmtree(home, ignore_errors=True)
         return
     found = _docker_container()
     if found is not None:
         container, connection = found
-        settings = Settings(NEO4J_URI=connection.uri, NEO4J_PASSWORD=connection.password)
+        settings = _auth_settings(Settings(NEO4J_URI=connection.uri, NEO4J_PASSWORD=connection.password), home)
         yield settings, connection
         container.stop()  # type: ignore[attr-defined]
+        shutil.rmtree(home, ignore_errors=True)
         return
     from graph_service.neo4j_server.managed import ManagedServer
 
-    TEST_HOMES.mkdir(parents=True, exist_ok=True)
-    home = Path(tempfile.mkdtemp(prefix="run-", dir=TEST_HOMES))
     settings = Settings(
         GRAPH_SERVICE_HOME=home,
         GRAPH_SERVICE_BOLT_PORT=_free_port(),
         GRAPH_SERVICE_HTTP_PORT=_free_port(),
         GRAPH_SERVICE_HEAP="768m",
     )
+    settings = _auth_settings(settings, home)
     server = ManagedServer(settings)
     try:
         server.start(log=lambda m: print(m))  # raises ServerError with the log tail: the run fails
@@ -108,8 +127,11 @@ def _session_db(neo4j_backend: tuple[Settings, Connection]) -> Iterator[Database
 
 @pytest.fixture
 def db(_session_db: Database) -> Database:
-    """The real database, emptied of cluster data (schema and subsectors kept)."""
+    """The real database, emptied of cluster data and API keys (schema and subsectors kept)."""
+    from graph_service.services.keys import delete_keys
+
     clear_graph(_session_db)
+    delete_keys(_session_db, member=None)
     Readiness().ensure(_session_db)
     return _session_db
 
@@ -121,8 +143,36 @@ def settings(neo4j_backend: tuple[Settings, Connection]) -> Settings:
 
 @pytest.fixture
 def client(db: Database, settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, db)) as c:
+    """The API as the cluster manager (the manager key on every request)."""
+    with TestClient(create_app(settings, db), headers=MANAGER) as c:
         yield c
+
+
+@pytest.fixture
+def anon_client(client: TestClient) -> TestClient:
+    """The same app, with no credentials."""
+    return TestClient(client.app)
+
+
+@pytest.fixture
+def member_client(client: TestClient, db: Database) -> Callable[[str], TestClient]:
+    """``member_client("m-001")``: the same app as that member (a member key made for it)."""
+    from graph_service.services.keys import create_key
+
+    def make(member_id: str) -> TestClient:
+        key = create_key(db, role="member", member=member_id, name=f"test key of {member_id}")
+        return TestClient(client.app, headers={"Authorization": f"Bearer {key.key}"})
+
+    return make
+
+
+@pytest.fixture
+def app_client(client: TestClient, db: Database) -> TestClient:
+    """The same app as a client application (e.g. the cluster's website)."""
+    from graph_service.services.keys import create_key
+
+    key = create_key(db, role="client", name="cluster website (test)")
+    return TestClient(client.app, headers={"Authorization": f"Bearer {key.key}"})
 
 
 @pytest.fixture

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
+
+# The manager's key for this test run: a fresh random one each run (never a default), and the
+# header that carries it. Defined here, not in conftest, so every test module shares one value.
+MANAGER_KEY = secrets.token_urlsafe(32)
+MANAGER = {"Authorization": f"Bearer {MANAGER_KEY}"}
 
 
 def small_document() -> dict[str, Any]:

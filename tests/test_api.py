@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from graph_service.api.app import create_app
 from graph_service.settings import Settings
 from graph_service.store.database import Connection, Database
-from tests.factories import small_document
+from tests.factories import MANAGER, small_document
 
 
 def _seed(client: TestClient) -> None:
@@ -42,7 +42,8 @@ def test_page_size_is_capped(client: TestClient) -> None:
 
 def test_member_crud(client: TestClient) -> None:
     _seed(client)
-    new = {"id": "m-100", "name": "Studio <b>Nord</b>", "subsectors": ["film-audiovisual"], "skills": ["tendering"]}
+    new = {"id": "m-100", "name": "Studio <b>Nord</b>", "subsectors": ["film-audiovisual"], "skills": ["tendering"],
+           "visibility": "members"}
     r = client.post("/api/v1/members", json=new)
     assert r.status_code == 201, r.text
     assert r.json()["name"] == "Studio <b>Nord</b>" and r.json()["visibility"] == "members"
@@ -141,7 +142,7 @@ def test_neo4j_outage_gives_503_not_a_stack_trace(settings: Settings) -> None:
     # A driver pointed at a port where no Neo4j listens behaves as an outage does.
     dead = Database(settings.model_copy(update={"connection_timeout_s": 1.0}),
                     Connection("bolt://127.0.0.1:9", "neo4j", "x" * 20, "neo4j"))
-    with TestClient(create_app(settings, dead), raise_server_exceptions=False) as c:
+    with TestClient(create_app(settings, dead), raise_server_exceptions=False, headers=MANAGER) as c:
         r = c.get("/api/v1/members")
         assert r.status_code == 503
         assert r.json() == {"detail": "The graph database (Neo4j) is not available right now; try again shortly."}

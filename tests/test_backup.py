@@ -218,3 +218,22 @@ def test_cli_backup_and_restore_round_trip(db: Database, cli: CliRunner, tmp_pat
     damaged.write_bytes(path.read_bytes()[:-40])
     refused = cli.invoke(cli_app, ["restore", str(damaged)])
     assert refused.exit_code == 2 and "truncated" in refused.output
+
+
+def test_recorded_ties_round_trip_and_keys_stay_out_of_backups(db: Database, tmp_path: Path) -> None:
+    from graph_service.services import keys, ties
+
+    documents.import_document(db, parse_document(small_document()), replace=True)
+    ties.record_tie(db, "m-004", other="m-002")  # waits for m-002 to confirm
+    key = keys.create_key(db, role="member", member="m-002", name="laptop")
+    before = _everything(db)
+    path = tmp_path / "graph.json.gz"
+    info = backup.write_backup(db, path)
+    assert info.omitted == [] and "ApiKey" not in info.counts.nodes
+    assert key.key not in gzip.decompress(path.read_bytes()).decode()
+    ties.withdraw_tie(db, "m-002", "m-004")
+    records.delete_member(db, "m-003")
+    backup.restore_backup(db, path)
+    assert _everything(db) == before  # the key is still there: a restore leaves keys as they are
+    waiting = [t for t in ties.member_ties(db, "m-002") if t.other.id == "m-004"]
+    assert [(t.recorded_by, t.confirmed, t.awaiting) for t in waiting] == [("m-004", False, True)]

@@ -31,7 +31,7 @@ from graph_service.settings import Settings
 from graph_service.store import documents, records
 from graph_service.store.database import Database, StoreUnavailable
 from graph_service.store.readiness import Readiness
-from tests.factories import small_document
+from tests.factories import MANAGER, MANAGER_KEY, small_document
 
 UNAVAILABLE = {"detail": "The graph database (Neo4j) is not available right now; try again shortly."}
 CLI = [sys.executable, "-m", "graph_service.cli"]
@@ -55,6 +55,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings,
         GRAPH_SERVICE_PAGECACHE="128m",
         GRAPH_SERVICE_CONNECTION_TIMEOUT=1.0,  # an outage is reported after ~1 s of retries, not 5 s
         GRAPH_SERVICE_PROJECTION_CHECK=0,  # read the version stamp at every request
+        GRAPH_SERVICE_MANAGER_KEY=MANAGER_KEY,
     )
     srv = ManagedServer(settings)
     srv.start(log=print)
@@ -125,7 +126,7 @@ def test_outage_during_an_import_answers_503_then_everything_recovers_by_itself(
     monkeypatch.setattr(documents, "SINGLE_TX_ROWS", 500)
     assert _rows(doc) > documents.SINGLE_TX_ROWS
     with ExitStack() as stack:
-        c = stack.enter_context(TestClient(create_app(settings)))
+        c = stack.enter_context(TestClient(create_app(settings), headers=MANAGER))
         assert c.post("/api/v1/import", params={"replace": "true"}, json=small_document()).status_code == 200
         members = c.get("/api/v1/members")
         assert members.status_code == 200 and members.json()["total"] == 4
@@ -175,7 +176,7 @@ def test_outage_during_an_import_answers_503_then_everything_recovers_by_itself(
             assert h.json()["uri"] == srv.bolt_uri
 
             # An app that starts while Neo4j is down still comes up, and answers 503 meanwhile.
-            late = stack.enter_context(TestClient(create_app(settings)))
+            late = stack.enter_context(TestClient(create_app(settings), headers=MANAGER))
             assert late.get("/api/v1/members").status_code == 503
             assert not late.app.state.readiness.done  # type: ignore[attr-defined]
         finally:

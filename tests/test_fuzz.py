@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
-from tests.factories import small_document
+from tests.factories import MANAGER, small_document
 
 EXAMPLES_PER_OPERATION = 10
 # No 5xx, every status code documented, every response body valid against its schema. (Whether
@@ -23,8 +23,9 @@ EXAMPLES_PER_OPERATION = 10
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 
 
-def fuzz(app, examples: int, *, derandomize: bool = True) -> list[str]:  # type: ignore[no-untyped-def]
-    """Run every operation ``examples`` times; return the failures, one line each."""
+def fuzz(app, examples: int, *, headers: dict[str, str], derandomize: bool = True) -> list[str]:  # type: ignore[no-untyped-def]
+    """Run every operation ``examples`` times with ``headers`` (the credentials); return the
+    failures, one line each."""
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     failures: list[str] = []
     for result in schema.get_all_operations():
@@ -34,7 +35,7 @@ def fuzz(app, examples: int, *, derandomize: bool = True) -> list[str]:  # type:
         @settings(max_examples=examples, deadline=None, derandomize=derandomize, database=None,
                   suppress_health_check=list(HealthCheck))
         def check(case) -> None:  # type: ignore[no-untyped-def]
-            case.call_and_validate(checks=CHECKS)
+            case.call_and_validate(checks=CHECKS, headers=headers)
 
         try:
             check()
@@ -45,5 +46,5 @@ def fuzz(app, examples: int, *, derandomize: bool = True) -> list[str]:  # type:
 
 def test_api_keeps_its_contract(client: TestClient) -> None:
     assert client.post("/api/v1/import", json=small_document()).status_code == 200
-    failures = fuzz(client.app, EXAMPLES_PER_OPERATION)
+    failures = fuzz(client.app, EXAMPLES_PER_OPERATION, headers=MANAGER)
     assert not failures, "\n\n".join(failures)

@@ -103,18 +103,21 @@ def test_tied_and_open_pairs_are_never_recommended(client: TestClient) -> None:
     assert ids == {"q4"}
 
 
-def test_recommendation_reasons_name_only_visible_contacts(client: TestClient) -> None:
+def test_recommendation_reasons_name_only_visible_contacts(client: TestClient, member_client) -> None:  # type: ignore[no-untyped-def]
     doc = path_graph()
     doc["members"][1]["visibility"] = "private"  # b is the shared contact of a and c
     doc["members"].append(_member("f", "design"))
     doc["ties"] += [_knows("a", "f"), _knows("c", "f")]
     _load(client, doc)
-    items = client.get("/api/v1/members/a/recommendations").json()["items"]
-    top = items[0]
+    # The member sees a recommendation computed without b at all: not named, not counted.
+    top = member_client("a").get("/api/v1/members/a/recommendations").json()["items"][0]
     assert top["id"] == "c"
     text = " ".join(top["reasons"])
     assert "Member f" in text and "Member b" not in text
-    assert top["shared_contact_count"] == 2
+    assert top["shared_contact_count"] == 1
+    # The manager sees everything.
+    top = client.get("/api/v1/members/a/recommendations").json()["items"][0]
+    assert top["id"] == "c" and top["shared_contact_count"] == 2 and "Member b" in " ".join(top["reasons"])
 
 
 def test_recommendations_filters_and_determinism(client: TestClient) -> None:

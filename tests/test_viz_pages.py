@@ -19,6 +19,7 @@ from graph_service.api.app import create_app
 from graph_service.services import maps
 from graph_service.settings import Settings
 from graph_service.store.database import Database
+from tests.factories import MANAGER
 
 HOSTILE = "<script>alert(1)</script> & <img src=x onerror=alert(2)>"
 SCRIPT_RAW = "<script>alert(1)</script>"
@@ -237,11 +238,12 @@ def test_proposed_ties_are_validated(loaded: TestClient, proposed: str, message:
     assert message in r.text
 
 
-def test_member_map_hides_private_profiles_and_checks_its_parameters(loaded: TestClient) -> None:
-    data = _data(loaded.get("/viz/members/g3").text)
+def test_member_map_hides_private_profiles_and_checks_its_parameters(loaded: TestClient,
+                                                                    member_client) -> None:  # type: ignore[no-untyped-def]
+    data = _data(member_client("g1").get("/viz/members/g3").text)
     ids = {n["id"] for n in data["nodes"]}
-    assert ids == {"g3", "g1", "g2"}  # p is private
-    assert any("private" in note for note in _notes(loaded.get("/viz/members/g3").text))
+    assert ids == {"g3", "g1", "g2"}  # p is private: a member never sees it
+    assert "p" in {n["id"] for n in _data(loaded.get("/viz/members/g3").text)["nodes"]}  # the manager does
     two = {n["id"] for n in _data(loaded.get("/viz/members/d1?hops=2").text)["nodes"]}
     assert two == {"d1", "d2", "h", "g1"}
     assert loaded.get("/viz/members/d1?hops=3").status_code == 422
@@ -282,7 +284,7 @@ def test_assets_are_a_fixed_list(loaded: TestClient) -> None:
 
 def test_the_aggregate_view_above_the_threshold(db: Database, settings: Settings) -> None:
     small = settings.model_copy(update={"viz_aggregate_threshold": 5})
-    with TestClient(create_app(small, db)) as client:
+    with TestClient(create_app(small, db), headers=MANAGER) as client:
         _load(client, small_cluster())
         data = _data(_assert_safe_page(client.get("/viz/ecosystem")))
         assert data["kind"] == "aggregate"
@@ -295,7 +297,7 @@ def big_client(db: Database, settings: Settings) -> Iterator[TestClient]:
     from seed.generator import generate_cluster
 
     doc, _facts = generate_cluster(members=2500, seed=42)
-    with TestClient(create_app(settings, db)) as client:
+    with TestClient(create_app(settings, db), headers=MANAGER) as client:
         _load(client, doc.model_dump(mode="json", exclude_none=True))
         yield client
 

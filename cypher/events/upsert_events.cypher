@@ -1,3 +1,4 @@
+// Write events (MERGE on id) and replace each one's attendees (ATTENDED, in list order).
 UNWIND $rows AS row
 MERGE (e:Event {id: row.id})
 SET e += row.props

@@ -1,3 +1,4 @@
+// Write organisations of the other clusters (MERGE on the party id).
 UNWIND $rows AS row
 MERGE (o:Party {id: row.id})
 SET o:Organisation

@@ -1,1 +1,2 @@
+// Wait (at most 120 s) until every index is online.
 CALL db.awaitIndexes(120)

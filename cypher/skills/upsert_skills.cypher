@@ -1,3 +1,4 @@
+// Write skills (MERGE on id) and replace each one's subsector (OF_SUBSECTOR).
 UNWIND $rows AS row
 MERGE (s:Skill {id: row.id})
 SET s.name = row.name, s.cross_cutting = row.subsector IS NULL

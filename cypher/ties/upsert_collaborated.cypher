@@ -1,3 +1,4 @@
+// Write collaborated ties; undirected in meaning, MERGE matches either direction so re-imports change nothing.
 UNWIND $rows AS row
 MATCH (a:Party {id: row.source})
 MATCH (b:Party {id: row.target})

@@ -17,11 +17,17 @@ Definitions (an introduction counts under its current status):
   came from the manager; ``members_depending_on_manager`` counts members whose every tie to
   another subsector came from the manager (without the manager's work they would fall back
   into their own subsector).
+
+Introductions whose member was erased (GDPR, :mod:`graph_service.services.privacy`) are not in the
+document any more; they come as :class:`AnonymisedIntroduction` (status, dates, the erased side's
+primary subsector, no ids) and count exactly as they did before the erasure in every figure above
+but the last two, which follow the ties (an erased member's ties are gone).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -31,9 +37,27 @@ from graph_service.analytics.projection import is_tie
 from graph_service.domain import MANAGER
 from graph_service.interchange import Document
 
-__all__ = ["MonthKPI", "PairKPI", "IntroductionKPIs", "introduction_kpis", "ACCEPTED_STATUSES"]
+__all__ = ["MonthKPI", "PairKPI", "IntroductionKPIs", "AnonymisedIntroduction", "introduction_kpis",
+           "ACCEPTED_STATUSES"]
 
 ACCEPTED_STATUSES = frozenset({"accepted", "met", "collaborating", "no-follow-up"})
+
+
+@dataclass(frozen=True, slots=True)
+class AnonymisedIntroduction:
+    """An introduction with at least one erased member: what the KPIs need, and no personal data.
+
+    ``a``/``b`` is the id of a side that still exists, or ``None`` for an erased side, whose
+    primary subsector at erasure is then ``a_subsector``/``b_subsector``.
+    """
+
+    date: date
+    status: str
+    facilitator: str
+    a: str | None
+    b: str | None
+    a_subsector: str | None = None
+    b_subsector: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,28 +100,35 @@ def _rate(num: int, den: int) -> float | None:
     return num / den if den else None
 
 
-def introduction_kpis(doc: Document, G: nx.Graph, *, since: date | None = None) -> IntroductionKPIs:
-    """Compute the KPIs over the introductions of ``doc`` dated on or after ``since``.
+def introduction_kpis(doc: Document, G: nx.Graph, *, since: date | None = None,
+                      anonymised: Iterable[AnonymisedIntroduction] = ()) -> IntroductionKPIs:
+    """Compute the KPIs over the introductions of ``doc`` (and the ``anonymised`` ones, whose
+    member was erased) dated on or after ``since``.
 
     ``G`` is the members' collaboration graph (for the dependence on the manager).
     """
     primary = {m.id: m.subsectors[0] for m in doc.members}
-    intros = [x for x in doc.introductions if since is None or x.date >= since]
+    # (date, status, facilitator, primary subsector of a, of b): None for a side that is not a member.
+    rows = [(x.date, x.status, x.facilitator, primary.get(x.a), primary.get(x.b)) for x in doc.introductions]
+    rows += [(x.date, x.status, x.facilitator,
+              x.a_subsector if x.a is None else primary.get(x.a),
+              x.b_subsector if x.b is None else primary.get(x.b)) for x in anonymised]
+    intros = [r for r in rows if since is None or r[0] >= since]
     months: dict[str, Counter[str]] = defaultdict(Counter)
     pairs: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    status = Counter(x.status for x in intros)
+    status = Counter(r[1] for r in intros)
     cross = member_pairs = by_manager = 0
-    for x in intros:
-        months[f"{x.date:%Y-%m}"][x.status] += 1
-        by_manager += x.facilitator == MANAGER
-        if x.a in primary and x.b in primary:
+    for day, state, facilitator, sa, sb in intros:
+        months[f"{day:%Y-%m}"][state] += 1
+        by_manager += facilitator == MANAGER
+        if sa is not None and sb is not None:
             member_pairs += 1
-            a, b = sorted((primary[x.a], primary[x.b]))
+            a, b = sorted((sa, sb))
             cross += a != b
             c = pairs[(a, b)]
             c["total"] += 1
-            c["accepted"] += x.status in ACCEPTED_STATUSES
-            c["successful"] += x.status == "collaborating"
+            c["accepted"] += state in ACCEPTED_STATUSES
+            c["successful"] += state == "collaborating"
     accepted = sum(status[s] for s in ACCEPTED_STATUSES)
     per_month = tuple(
         MonthKPI(month, c["proposed"], c["accepted"], c["declined"], c["met"], c["collaborating"],

@@ -6,22 +6,30 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
+from graph_service.api.auth import Guard, authenticate, manager_key, manager_only
 from graph_service.api.errors import install_error_handlers
+from graph_service.api.middleware import AuditTrail, BodyLimit
 from graph_service.api.routes import (
     analytics,
     documents,
     events,
     health,
     introductions,
+    keys,
     members,
     network,
+    privacy,
     projects,
+    session,
     taxonomy,
     teams,
+    ties,
+    viz,
 )
-from graph_service.api.routes import viz
+from graph_service.api.schemas import Message
+from graph_service.services.audit import AuditLog, load_secret
 from graph_service.services.projection import ProjectionCache
 from graph_service.settings import Settings, get_settings
 from graph_service.store.database import Database, StoreError
@@ -37,8 +45,20 @@ skills, projects, events and introductions in Neo4j, with explainable recommenda
 """
 
 
+# Documented on every authenticated operation (the OpenAPI contract lists every status it can answer).
+AUTH_RESPONSES: dict[int | str, dict] = {
+    401: {"model": Message, "description": "No key, or a key that is unknown or revoked"},
+    403: {"model": Message, "description": "This key's role may not do this, or not for this object"},
+    429: {"model": Message, "description": "Too many requests for this key; see Retry-After"},
+}
+BODY_RESPONSES: dict[int | str, dict] = {413: {"model": Message, "description": "The request body is too large"}}
+
+
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+    """The application. Refuses (ConfigurationError) to be built without a manager key outside
+    development mode."""
     settings = settings or get_settings()
+    secret = manager_key(settings, announce=log.warning)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -61,12 +81,34 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.db = db or Database(settings)
     app.state.readiness = Readiness()
     app.state.projection = ProjectionCache(app.state.db, check_interval=settings.projection_check_s)
+    app.state.guard = Guard(settings, secret)
+    app.state.audit = AuditLog(settings.audit_log_path, load_secret(settings.home))
     install_error_handlers(app)
 
-    api = APIRouter(prefix="/api/v1")
-    for module in (members, network, analytics, taxonomy, projects, events, introductions, teams, documents):
+    # Every /api/v1 route authenticates first (401/429 before any other work); the routes then
+    # check the role and the object. Manager-only areas say so here, once.
+    api = APIRouter(prefix="/api/v1", dependencies=[Depends(authenticate)], responses=AUTH_RESPONSES)
+    for module in (members, privacy, ties, network, taxonomy, projects, events, introductions, teams):
         api.include_router(module.router)
+    for module in (analytics, keys):
+        api.include_router(module.router, dependencies=[Depends(manager_only)])
+    api.include_router(documents.router, dependencies=[Depends(manager_only)])
     app.include_router(health.router)
+    app.include_router(session.router)
     app.include_router(api)
     app.include_router(viz.router)  # HTML pages outside /api/v1: /viz/..., /report, /members-app
+    _document_body_limits(app)
+
+    app.add_middleware(AuditTrail, log=app.state.audit)
+    app.add_middleware(BodyLimit, default=settings.max_body_bytes,
+                       limits={"/api/v1/import": settings.max_import_bytes})
     return app
+
+
+def _document_body_limits(app: FastAPI) -> None:
+    """Add the 413 answer to every operation that takes a body."""
+    from fastapi.routing import APIRoute
+
+    for route in app.routes:
+        if isinstance(route, APIRoute) and route.methods & {"POST", "PUT", "PATCH"}:
+            route.responses = {**BODY_RESPONSES, **route.responses}

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 
+from graph_service.api.auth import LoginRequired, NotAuthenticated, RateLimited, retry_after_header
 from graph_service.interchange import DocumentInvalid
-from graph_service.services.errors import InvalidRequest
+from graph_service.services.errors import Forbidden, InvalidRequest
 from graph_service.store.database import QueryTimeout, StoreUnavailable
 from graph_service.store.records import Conflict, NotFound
 
@@ -18,6 +20,25 @@ log = logging.getLogger("graph_service.api")
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    async def _login(request: Request, _exc: LoginRequired) -> RedirectResponse:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+    @app.exception_handler(NotAuthenticated)
+    async def _unauthenticated(_: Request, exc: NotAuthenticated) -> JSONResponse:
+        return JSONResponse(status_code=401, content={"detail": f"Not authenticated: {exc}."},
+                            headers={"WWW-Authenticate": "Bearer"})
+
+    @app.exception_handler(Forbidden)
+    async def _forbidden(_: Request, exc: Forbidden) -> JSONResponse:
+        return JSONResponse(status_code=403, content={"detail": f"Forbidden: {exc}."})
+
+    @app.exception_handler(RateLimited)
+    async def _rate_limited(_: Request, exc: RateLimited) -> JSONResponse:
+        return JSONResponse(status_code=429, content={"detail": f"Too many requests: {exc}; retry later."},
+                            headers={"Retry-After": retry_after_header(exc.retry_after)})
+
     @app.exception_handler(StoreUnavailable)
     async def _unavailable(_: Request, exc: StoreUnavailable) -> JSONResponse:
         log.warning("Neo4j unavailable: %s", exc)

@@ -8,7 +8,7 @@ from typing import Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph_service.domain import IntroductionStatus, MemberKind, Visibility
-from graph_service.interchange import Id, LongText, Problem, SubsectorId, Text
+from graph_service.interchange import Id, Language, LongText, Problem, SubsectorId, Text, Website
 
 __all__ = [
     "Page",
@@ -45,8 +45,8 @@ class MemberUpdate(BaseModel):
     skills: list[Id] | None = Field(default=None, max_length=100)
     visibility: Visibility | None = None
     city: Text | None = None
-    website: str | None = Field(default=None, max_length=300, pattern=r"^https?://\S+$")
-    languages: list[str] | None = Field(default=None, max_length=12)
+    website: Website | None = None
+    languages: list[Language] | None = Field(default=None, max_length=12)
     description: LongText | None = None
     joined: dt.date | None = None
 
@@ -129,3 +129,9 @@ class ImportSummary(BaseModel):
 class Problems(BaseModel):
     detail: str
     problems: list[Problem]
+
+
+class Message(BaseModel):
+    """An error answer: what went wrong, in a sentence."""
+
+    detail: str

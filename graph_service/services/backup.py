@@ -6,12 +6,15 @@ A backup is one gzip-compressed JSON file::
      "created": "2025-05-01T09:30:00+00:00", "neo4j": "Neo4j/5.26.x", "graph_version": 1234,
      "counts": {"nodes": {"Member": 300, ...}, "relationships": {"KNOWS": 1200, ...}},
      "data": {"document": {...the interchange document...},
-              "introduction_updates": [...], "tie_introductions": [...], "impressions": [...]},
+              "introduction_updates": [...], "tie_introductions": [...], "impressions": [...],
+              "anonymised_introductions": [...]},
      "sha256": "<hex>"}
 
 ``data.document`` is what ``export`` writes; the other lists hold what the interchange document
 does not: when each introduction was last changed, which introduction created a knows tie, and
-the suggestions shown to members (``SHOWN``). ``sha256`` is the SHA-256 of the canonical JSON of
+the suggestions shown to members (``SHOWN``), and the introductions whose member was erased
+(:mod:`graph_service.services.privacy`: fewer than two parties, so not in the document, but still
+counted by the KPIs). ``sha256`` is the SHA-256 of the canonical JSON of
 every other field (keys sorted, no spaces, UTF-8), so a damaged or edited file is refused.
 
 Taking a backup reads the graph in several transactions, so it checks the ``:Meta`` version stamp
@@ -47,8 +50,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from graph_service.domain import MANAGER, SUBSECTORS
-from graph_service.interchange import Document, DocumentInvalid, Id, check_references
+from graph_service.domain import ERASED_FACILITATOR, MANAGER, SUBSECTORS, IntroductionStatus
+from graph_service.interchange import Document, DocumentInvalid, Id, Response, SubsectorId, check_references
 from graph_service.store import documents
 from graph_service.store.database import Database, Tx
 
@@ -72,7 +75,7 @@ __all__ = [
 ]
 
 FORMAT = "graph-service-backup"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: anonymised_introductions (version 1 files are read as having none)
 SNAPSHOT_ATTEMPTS = 5
 
 # What a backup knows how to restore: every label and relationship type, with its property keys.
@@ -85,10 +88,14 @@ NODE_KEYS: dict[str, frozenset[str]] = {
     "Project": frozenset({"id", "title", "kind", "client", "status", "start", "end"}),
     "Event": frozenset({"id", "title", "date", "format", "theme"}),
     "Introduction": frozenset({"id", "date", "status", "outcome", "facilitator", "a_response", "b_response",
-                               "accepted_on", "met_on", "closed_on", "updated"}),
+                               "accepted_on", "met_on", "closed_on", "updated", "a_erased_subsector",
+                               "b_erased_subsector"}),
     "Meta": frozenset({"id", "version"}),
 }
 NODE_KEYS["Party"] = NODE_KEYS["Member"] | NODE_KEYS["Organisation"]
+# Deliberately not in backups: API keys are credentials, not cluster data, and backups travel
+# further than the live graph (docs/security.md). A restore leaves them as they are.
+NOT_BACKED_UP: frozenset[str] = frozenset({"ApiKey"})
 RELATIONSHIP_KEYS: dict[str, frozenset[str]] = {
     "IN_SUBSECTOR": frozenset({"rank", "primary"}),
     "HAS_SKILL": frozenset({"rank"}),
@@ -150,6 +157,30 @@ class Impression(_Strict):
     last: date | None = None
 
 
+class AnonymisedIntroduction(_Strict):
+    """An introduction with an erased side (``a`` or ``b`` is null): status, dates, the erased
+    side's primary subsector and the answer of a side that is still there."""
+
+    id: Id
+    a: Id | None = None
+    b: Id | None = None
+    a_erased_subsector: SubsectorId | None = None
+    b_erased_subsector: SubsectorId | None = None
+    facilitator: Id = MANAGER
+    date: date
+    status: IntroductionStatus
+    a_response: Response | None = None
+    b_response: Response | None = None
+    accepted_on: date | None = None
+    met_on: date | None = None
+    closed_on: date | None = None
+
+    def row(self) -> dict[str, Any]:
+        """The row ``introductions/upsert_introductions`` writes (a null side gets no link)."""
+        props = self.model_dump(exclude={"id", "a", "b"})
+        return {"id": self.id, "a": self.a, "b": self.b, "facilitator": self.facilitator, "props": props}
+
+
 class Counts(_Strict):
     nodes: dict[str, int]
     relationships: dict[str, int]
@@ -160,6 +191,7 @@ class BackupData(_Strict):
     introduction_updates: list[IntroductionUpdate] = Field(default_factory=list)
     tie_introductions: list[TieIntroduction] = Field(default_factory=list)
     impressions: list[Impression] = Field(default_factory=list)
+    anonymised_introductions: list[AnonymisedIntroduction] = Field(default_factory=list)
 
 
 class BackupFile(_Strict):
@@ -180,7 +212,7 @@ class BackupFile(_Strict):
         return (sum(len(getattr(doc, k)) for k in ("skills", "organisations", "members", "ties", "projects",
                                                    "events", "introductions"))
                 + len(self.data.introduction_updates) + len(self.data.tie_introductions)
-                + len(self.data.impressions))
+                + len(self.data.impressions) + len(self.data.anonymised_introductions))
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +248,8 @@ def graph_counts(db: Database) -> Counts:
     """Nodes per label and relationships per type, as the graph holds them now."""
 
     def work(tx: Tx) -> Counts:
-        nodes = {r["label"]: int(r["count"]) for r in tx.rows("backup/label_counts")}
+        nodes = {r["label"]: int(r["count"]) for r in tx.rows("backup/label_counts")
+                 if r["label"] not in NOT_BACKED_UP}
         rels = {r["type"]: int(r["count"]) for r in tx.rows("backup/type_counts")}
         return Counts(nodes=nodes, relationships=rels)
 
@@ -226,10 +259,12 @@ def graph_counts(db: Database) -> Counts:
 def expected_counts(data: BackupData) -> Counts:
     """The counts a graph holds once ``data`` is restored (with the schema's subsectors and stamp)."""
     doc = data.document
+    anonymised = data.anonymised_introductions
     nodes = Counter({
         "Member": len(doc.members), "Organisation": len(doc.organisations),
         "Party": len(doc.members) + len(doc.organisations), "Skill": len(doc.skills),
-        "Project": len(doc.projects), "Event": len(doc.events), "Introduction": len(doc.introductions),
+        "Project": len(doc.projects), "Event": len(doc.events),
+        "Introduction": len(doc.introductions) + len(anonymised),
         "Subsector": len(SUBSECTORS), "Meta": 1,
     })
     rels = Counter({
@@ -241,8 +276,10 @@ def expected_counts(data: BackupData) -> Counts:
         "REQUIRES": sum(len(set(p.requires)) for p in doc.projects),
         "WORKED_ON": sum(len(p.team) for p in doc.projects),
         "ATTENDED": sum(len(e.attendees) for e in doc.events),
-        "INTRODUCES": 2 * len(doc.introductions),
-        "FACILITATED_BY": sum(x.facilitator != MANAGER for x in doc.introductions),
+        "INTRODUCES": 2 * len(doc.introductions)
+        + sum((x.a is not None) + (x.b is not None) for x in anonymised),
+        "FACILITATED_BY": sum(x.facilitator not in (MANAGER, ERASED_FACILITATOR)
+                              for x in [*doc.introductions, *anonymised]),
         "SHOWN": len(data.impressions),
     })
     return Counts(nodes={k: v for k, v in sorted(nodes.items()) if v},
@@ -269,6 +306,8 @@ def _uncovered(db: Database, counts: Counts) -> list[str]:
     problems = [f"nodes labelled {label}" for label in counts.nodes if label not in NODE_KEYS]
     problems += [f"{t} relationships" for t in counts.relationships if t not in RELATIONSHIP_KEYS]
     for r in label_keys:
+        if r["label"] in NOT_BACKED_UP:
+            continue
         known = NODE_KEYS.get(r["label"])
         if known is not None and r["key"] not in known:
             problems.append(f"property '{r['key']}' of {r['label']} nodes")
@@ -285,14 +324,16 @@ def _read_data(db: Database) -> BackupData:
 
     def extras(tx: Tx) -> tuple[list[dict[str, Any]], ...]:
         return (tx.rows("backup/introduction_updates"), tx.rows("backup/tie_introductions"),
-                tx.rows("backup/impressions"))
+                tx.rows("backup/impressions"), tx.rows("privacy/anonymised_introductions"))
 
-    updates, ties, impressions = db.read(extras, timeout=documents.IMPORT_TIMEOUT_S)
+    updates, ties, impressions, anonymised = db.read(extras, timeout=documents.IMPORT_TIMEOUT_S)
     return BackupData(
         document=doc,
         introduction_updates=[IntroductionUpdate(**r) for r in updates],
         tie_introductions=[TieIntroduction(**r) for r in ties],
         impressions=[Impression(**r) for r in impressions],
+        anonymised_introductions=[AnonymisedIntroduction(**{k: v for k, v in r.items() if v is not None})
+                                  for r in anonymised],
     )
 
 
@@ -329,6 +370,8 @@ def take_backup(db: Database, *, allow_incomplete: bool = False) -> dict[str, An
                 "introduction_updates": [r.model_dump(mode="json") for r in data.introduction_updates],
                 "tie_introductions": [r.model_dump(mode="json") for r in data.tie_introductions],
                 "impressions": [r.model_dump(mode="json", exclude_none=True) for r in data.impressions],
+                "anonymised_introductions": [r.model_dump(mode="json", exclude_none=True)
+                                             for r in data.anonymised_introductions],
             },
         }
         raw["sha256"] = checksum(raw)
@@ -397,8 +440,20 @@ def _extra_problems(data: BackupData) -> list[str]:
     members = {m.id for m in doc.members}
     parties = members | {o.id for o in doc.organisations}
     introductions = {x.id for x in doc.introductions}
-    knows = {frozenset((t.source, t.target)) for t in doc.ties if t.kind == "knows"}
     problems = []
+    for i, x in enumerate(data.anonymised_introductions):
+        where = f"data.anonymised_introductions[{i}]"
+        if x.id in introductions:
+            problems.append(f"{where}.id: introduction '{x.id}' is listed twice")
+        introductions.add(x.id)
+        if x.a is not None and x.b is not None:
+            problems.append(f"{where}: both sides are there, so it belongs in the document")
+        for side, party in (("a", x.a), ("b", x.b)):
+            if party is not None and party not in parties:
+                problems.append(f"{where}.{side}: no member or organisation '{party}'")
+        if x.facilitator not in (MANAGER, ERASED_FACILITATOR) and x.facilitator not in members:
+            problems.append(f"{where}.facilitator: no member '{x.facilitator}' (or 'manager', 'erased')")
+    knows = {frozenset((t.source, t.target)) for t in doc.ties if t.kind == "knows"}
     for i, u in enumerate(data.introduction_updates):
         if u.id not in introductions:
             problems.append(f"data.introduction_updates[{i}].id: no introduction '{u.id}'")
@@ -431,6 +486,9 @@ def restore_backup(
         backup = read_backup(backup)
     data = backup.data
     extra = [
+        # Before the updates: those of anonymised introductions are among them.
+        ("anonymised_introductions", "introductions/upsert_introductions",
+         [x.row() for x in data.anonymised_introductions]),
         ("introduction_updates", "backup/restore_introduction_updates",
          [u.model_dump(mode="json") for u in data.introduction_updates]),
         ("tie_introductions", "backup/restore_tie_introductions",

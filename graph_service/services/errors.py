@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["InvalidRequest"]
+__all__ = ["InvalidRequest", "Forbidden"]
 
 
 class InvalidRequest(ValueError):
@@ -12,3 +12,7 @@ class InvalidRequest(ValueError):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+
+
+class Forbidden(PermissionError):
+    """The caller is known but may not do this (HTTP 403); the message says why."""

@@ -26,7 +26,9 @@ def _split(value: str) -> list[str]:
 def parse_members_csv(text: str) -> Document:
     """A member spreadsheet (one row per member; lists separated by ``;``) as a document.
 
-    Problems are reported by spreadsheet line and column, e.g. ``line 14, subsectors[0]``.
+    Problems are reported by spreadsheet line and column, e.g. ``line 14, subsectors[0]``. An
+    empty cell takes the field's default; for ``visibility`` that is ``private`` (consent is
+    closed until the member gives it).
     """
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]

@@ -1,14 +1,27 @@
-"""Introduction KPIs for the manager's reports (see :mod:`graph_service.analytics.kpis`)."""
+"""Introduction KPIs for the manager's reports (see :mod:`graph_service.analytics.kpis`).
+
+The introductions of erased members are no longer in the projected document; they are read
+with the graph's current version (:func:`graph_service.services.privacy.anonymised_introductions`)
+so that an erasure leaves the totals, months, rates and subsector pairs as they were.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
-from graph_service.analytics.kpis import IntroductionKPIs, introduction_kpis as compute_kpis
-from graph_service.services.projection import ProjectionCache
+from graph_service.analytics.kpis import AnonymisedIntroduction, IntroductionKPIs
+from graph_service.analytics.kpis import introduction_kpis as compute_kpis
+from graph_service.services.privacy import anonymised_introductions
+from graph_service.services.projection import ProjectionCache, ProjectionSource
 
 __all__ = ["introduction_kpis", "IntroductionKPIs"]
 
 
-def introduction_kpis(cache: ProjectionCache, *, since: date | None = None) -> IntroductionKPIs:
-    return cache.memo(("kpis", since), lambda p: compute_kpis(p.document, p.members, since=since))
+def _anonymised(cache: ProjectionSource) -> tuple[AnonymisedIntroduction, ...]:
+    # Only the manager's cache sees them: a consented view holds no erased member's traces.
+    return anonymised_introductions(cache.database) if isinstance(cache, ProjectionCache) else ()
+
+
+def introduction_kpis(cache: ProjectionSource, *, since: date | None = None) -> IntroductionKPIs:
+    return cache.memo(("kpis", since), lambda p: compute_kpis(p.document, p.members, since=since,
+                                                              anonymised=_anonymised(cache)))

@@ -48,9 +48,9 @@ from graph_service.analytics import Community, edge_kinds, ties_graph
 from graph_service.domain import SUBSECTOR_BY_ID, SUBSECTOR_IDS
 from graph_service.services import analyses
 from graph_service.services.errors import InvalidRequest
-from graph_service.services.projection import Projection, ProjectionCache
+from graph_service.services.projection import Projection, ProjectionSource, source_for
 from graph_service.services.recommendations import paths_between
-from graph_service.services.visibility import Audience, can_see
+from graph_service.services.visibility import Audience, Viewer
 from graph_service.settings import PROJECT_ROOT
 from graph_service.store.records import NotFound
 
@@ -543,11 +543,11 @@ EXACT_BETWEENNESS_MAX = 1_000
 BETWEENNESS_SAMPLE = 250
 
 
-def _ties(cache: ProjectionCache) -> nx.Graph:
+def _ties(cache: ProjectionSource) -> nx.Graph:
     return cache.memo(("viz", "ties"), lambda p: ties_graph(p.members))
 
 
-def _betweenness(cache: ProjectionCache) -> tuple[dict[str, float], int | None]:
+def _betweenness(cache: ProjectionSource) -> tuple[dict[str, float], int | None]:
     """Betweenness of every member on the ties graph (unweighted, normalised, like brokerage):
     exact up to :data:`EXACT_BETWEENNESS_MAX` members, else from a seeded sample of sources."""
 
@@ -561,7 +561,7 @@ def _betweenness(cache: ProjectionCache) -> tuple[dict[str, float], int | None]:
     return cache.memo(("viz", "betweenness"), compute)
 
 
-def _communities(cache: ProjectionCache) -> tuple[tuple[Community, ...], dict[str, str]]:
+def _communities(cache: ProjectionSource) -> tuple[tuple[Community, ...], dict[str, str]]:
     report = analyses.communities(cache)
     where = {n: c.id for c in report.communities for n in c.members}
     return report.communities, where
@@ -863,7 +863,7 @@ Grouping = Literal["community", "subsector"]
 
 
 def ecosystem_page(
-    cache: ProjectionCache,
+    cache: ProjectionSource,
     *,
     threshold: int = 2000,
     group: Grouping = "community",
@@ -938,7 +938,7 @@ def ecosystem_page(
 
 
 def ecosystem_html(
-    cache: ProjectionCache,
+    cache: ProjectionSource,
     *,
     threshold: int = 2000,
     group: Grouping = "community",
@@ -973,7 +973,7 @@ def ecosystem_html(
 
 
 def _ecosystem_members(
-    cache: ProjectionCache,
+    cache: ProjectionSource,
     G: nx.Graph,
     T: nx.Graph,
     members: list[str],
@@ -1078,7 +1078,7 @@ def _member_adder(
 
 
 def _aggregate_page(
-    cache: ProjectionCache,
+    cache: ProjectionSource,
     G: nx.Graph,
     T: nx.Graph,
     communities: Sequence[Community],
@@ -1221,42 +1221,39 @@ MAX_NEIGHBOURHOOD = 400
 
 
 def member_page(
-    cache: ProjectionCache,
+    cache: ProjectionSource,
     member_id: str,
     *,
     hops: int = 1,
     audience: Audience = "member",
     overlays: Sequence[Overlay] = (),
     max_nodes: int = MAX_NEIGHBOURHOOD,
+    viewer: Viewer | None = None,
 ) -> MapPage:
-    """A member's ties, one or two hops out; the member in the middle, members the audience may
-    not see left out."""
+    """A member's ties, one or two hops out, the member in the middle; drawn on the view of
+    ``viewer`` (else of ``audience``, as seen by ``member_id``), so members the viewer may not
+    see and unconfirmed ties are not there at all."""
     if hops not in (1, 2):
         raise InvalidRequest("hops", "1 or 2")
+    cache = source_for(cache, viewer=viewer, audience=audience, member_id=member_id)
     G = cache.current().members
     if member_id not in G:
         raise NotFound("member", member_id)
     T = _ties(cache)
     bc, _k = _betweenness(cache)
     _communities_, where = _communities(cache)
-    visible = can_see(G, audience) if audience != "manager" else (lambda _n: True)
     dist = {member_id: 0}
     frontier = [member_id]
-    hidden = 0
     for level in (1, 2)[:hops]:
         nxt = []
         for n in frontier:
             for m in sorted(T._adj[n]):
                 if m in dist:
                     continue
-                if not visible(m):
-                    hidden += 1
-                    dist[m] = -1
-                    continue
                 dist[m] = level
                 nxt.append(m)
         frontier = nxt
-    nodes = [n for n, d in dist.items() if d >= 0]
+    nodes = list(dist)
     notes = []
     if len(nodes) > max_nodes:
         first = [n for n in nodes if dist[n] <= 1]
@@ -1266,11 +1263,9 @@ def member_page(
         )
         nodes = first + second[: max(0, max_nodes - len(first))]
         notes.append(
-            f"Showing {len(nodes)} of {len(dist) - hidden} members within {hops} hops "
+            f"Showing {len(nodes)} of {len(dist)} members within {hops} hops "
             "(second-hop members with the most ties to the first ring)."
         )
-    if hidden:
-        notes.append(f"{hidden} contact(s) keep their profile private and are not shown.")
     pos = _spring(T, sorted(nodes), centre=member_id, spacing=75.0)
     name = G.nodes[member_id].get("name", member_id)
     page = MapPage(
@@ -1317,7 +1312,7 @@ def member_page(
             page,
             G,
             overlays,
-            node_of=lambda n: n if n in G and (visible(n) or n == member_id) else None,
+            node_of=lambda n: n if n in G else None,
             add_missing=_member_adder(page, G, T, bc, where, cols["subsector"]),
         )
     return page
@@ -1329,7 +1324,7 @@ ISOLATED_EI = -0.5
 """A subsector whose E-I index is at or below this keeps most of its ties inside: marked isolated."""
 
 
-def subsectors_page(cache: ProjectionCache) -> MapPage:
+def subsectors_page(cache: ProjectionSource) -> MapPage:
     """The twelve subsectors as nodes (size: members), the ties between them as weighted edges;
     isolated subsectors (E-I <= -0.5, or no tie outside) stand out with a thick red dashed ring."""
     answer = analyses.subsectors(cache)
@@ -1426,7 +1421,7 @@ MAX_CONTEXT = 12
 
 
 def paths_page(
-    cache: ProjectionCache,
+    cache: ProjectionSource,
     source: str,
     target: str,
     *,
@@ -1434,17 +1429,18 @@ def paths_page(
     max_hops: int = 4,
     timeout_s: float = 5.0,
     audience: Audience = "member",
+    viewer: Viewer | None = None,
 ) -> MapPage:
     """The warm paths from ``source`` to ``target`` (most trusted first, one colour each), laid out
-    left to right, with a few of both ends' other contacts greyed out for context."""
-    answer = paths_between(
-        cache, source, target, k=k, max_hops=max_hops, timeout_s=timeout_s, audience=audience
-    )
+    left to right, with a few of both ends' other contacts greyed out for context; on the view of
+    ``viewer`` (else of ``audience``, as seen by ``source``)."""
+    cache = source_for(cache, viewer=viewer, audience=audience, member_id=source)
+    answer = paths_between(cache, source, target, k=k, max_hops=max_hops, timeout_s=timeout_s,
+                           viewer=cache.viewer)
     G = cache.current().members
     T = _ties(cache)
     bc, _k = _betweenness(cache)
     _c, where = _communities(cache)
-    visible = can_see(G, audience) if audience != "manager" else (lambda _n: True)
     name = lambda n: G.nodes[n].get("name", n)
     page = MapPage(
         kind="paths",
@@ -1468,7 +1464,7 @@ def paths_page(
     context: list[str] = []
     for end, x0, direction in ((source, 0.0, -1), (target, width, 1)):
         others = sorted(
-            (m for m in T._adj[end] if m not in pos and visible(m)),
+            (m for m in T._adj[end] if m not in pos),
             key=lambda m: (-T[end][m].get("weight", 0.0), m),
         )[:MAX_CONTEXT]
         for i, m in enumerate(others):

@@ -1,4 +1,10 @@
-"""Partner recommendations and warm introduction paths, as answers a person can act on."""
+"""Partner recommendations and warm introduction paths, as answers a person can act on.
+
+Both are computed on the graph their viewer may see
+(:func:`~graph_service.services.projection.source_for`): a member who has not agreed to be seen,
+or a tie the other side has not confirmed, neither appears in nor shapes an answer for anyone
+but the manager.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +14,8 @@ from datetime import date
 
 from graph_service.analytics import MAX_HOPS, Recommendation, UnknownMember, WarmPath, recommend, warm_paths
 from graph_service.services.errors import InvalidRequest
-from graph_service.services.projection import ProjectionCache
-from graph_service.services.visibility import Audience, can_see
+from graph_service.services.projection import ProjectionSource, source_for
+from graph_service.services.visibility import Audience, Viewer
 from graph_service.store.database import Database
 from graph_service.store.records import NotFound
 
@@ -44,7 +50,7 @@ class Paths:
 
 
 def recommendations_for(
-    cache: ProjectionCache,
+    cache: ProjectionSource,
     member_id: str,
     *,
     db: Database | None = None,
@@ -55,13 +61,17 @@ def recommendations_for(
     cross_sector: bool = False,
     organisations: bool = False,
     audience: Audience = "member",
+    viewer: Viewer | None = None,
 ) -> Recommendations:
     """Ranked members ``member_id`` is not tied to, with no open or declined introduction.
 
+    Computed on the view of ``viewer`` (else of ``audience``, as seen by ``member_id``; see
+    :func:`~graph_service.services.projection.source_for`): candidates, scores, reasons and
+    shared-contact counts only come from members and confirmed ties that viewer may see.
     With ``db``, suggestions shown before and ignored lose rank (:func:`ignored_penalty`); with
     ``record`` too, the ones returned now are remembered as shown to the member.
     """
-    projection = cache.current()
+    projection = source_for(cache, viewer=viewer, audience=audience, member_id=member_id).current()
     G = projection.full if organisations else projection.members
     if member_id not in G or G.nodes[member_id].get("node_type") == "organisation":
         raise NotFound("member", member_id)
@@ -75,7 +85,6 @@ def recommendations_for(
     try:
         items = recommend(
             G, member_id, limit=limit, subsector=subsector, skill=skill, cross_sector=cross_sector,
-            viewer_can_see=None if audience == "manager" else can_see(G, audience),
             include_organisations=organisations, penalties=penalties,
         )
     except UnknownMember:
@@ -88,7 +97,7 @@ def recommendations_for(
 
 
 def paths_between(
-    cache: ProjectionCache,
+    cache: ProjectionSource,
     source: str,
     target: str,
     *,
@@ -96,22 +105,21 @@ def paths_between(
     max_hops: int = 4,
     timeout_s: float = 5.0,
     audience: Audience = "member",
+    viewer: Viewer | None = None,
 ) -> Paths:
-    """Up to ``k`` warm paths from ``source`` to ``target``, most trusted first."""
+    """Up to ``k`` warm paths from ``source`` to ``target``, most trusted first, on the view of
+    ``viewer`` (else of ``audience``, as seen by ``source``): nobody the viewer may not see is an
+    intermediary, and an unconfirmed tie is no hop."""
     if max_hops > MAX_HOPS:
         raise InvalidRequest("max_hops", f"at most {MAX_HOPS}")
     if source == target:
         raise InvalidRequest("target", "the target is the member itself")
-    G = cache.current().members
+    G = source_for(cache, viewer=viewer, audience=audience, member_id=source).current().members
     for ident in (source, target):
         if ident not in G:
             raise NotFound("member", ident)
-    visible = None if audience == "manager" else can_see(G, audience)
-    if visible is not None and not visible(target):
-        raise NotFound("member", target)
-    graph = G if visible is None else G.subgraph([n for n in G if n in (source, target) or visible(n)])
     deadline = time.monotonic() + timeout_s
-    items = tuple(warm_paths(graph, source, target, k=k, max_hops=max_hops, deadline=deadline))
+    items = tuple(warm_paths(G, source, target, k=k, max_hops=max_hops, deadline=deadline))
     complete = time.monotonic() < deadline
     if items:
         message = f"{len(items)} path(s) of at most {max_hops} hops."

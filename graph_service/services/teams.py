@@ -10,7 +10,7 @@ from graph_service.analytics.seating import Seating, seat
 from graph_service.analytics.teams import Team, assemble_teams
 from graph_service.interchange import Document
 from graph_service.services.errors import InvalidRequest
-from graph_service.services.projection import ProjectionCache
+from graph_service.services.projection import ProjectionSource
 from graph_service.store.records import NotFound
 
 __all__ = ["OrganisationOffer", "MissingSkillOut", "TeamsAnswer", "SeatingAnswer", "teams_for", "tables_for"]
@@ -80,7 +80,7 @@ def _offers(doc: Document, skill: str) -> tuple[OrganisationOffer, ...]:
 
 
 def teams_for(
-    cache: ProjectionCache,
+    cache: ProjectionSource,
     skills: Sequence[str],
     *,
     max_size: int,
@@ -120,7 +120,7 @@ def teams_for(
 
 
 def tables_for(
-    cache: ProjectionCache,
+    cache: ProjectionSource,
     event_id: str,
     *,
     table_size: int,

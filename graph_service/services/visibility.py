@@ -1,25 +1,64 @@
-"""Who may see whom: a member's visibility setting against the audience of an answer.
+"""Who may see whom: consent, as the graph each viewer's answers are computed on.
 
-``private`` members are seen by the cluster manager only; ``members`` by the manager and other
-cluster members; ``public`` by anyone, including the cluster website's HTTP clients.
+A member's ``visibility`` says who may see them: ``private`` (the default: the cluster manager
+only), ``members`` (the manager and other cluster members) or ``public`` (anyone, including the
+cluster website's HTTP clients). A tie is shown to anyone but the manager only once both sides
+have confirmed it.
+
+Hiding names is not enough: a member who has not agreed must not shape what others are told
+either (a score, a shared-contact count, a path through them). So every answer for a viewer
+other than the manager is computed on :func:`consented_document`, the cluster as that viewer may
+see it, and never on the full graph (see :meth:`ProjectionCache.view
+<graph_service.services.projection.ProjectionCache.view>`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from typing import Literal
 
 import networkx as nx
 
-__all__ = ["Audience", "VISIBLE_TO", "can_see"]
+from graph_service.domain import MANAGER
+from graph_service.interchange import Document, MemberRecord
+
+__all__ = [
+    "Audience",
+    "VISIBLE_TO",
+    "DEFAULT_VISIBILITY",
+    "Viewer",
+    "MANAGER_VIEW",
+    "can_see",
+    "kept_members",
+    "consented_document",
+]
 
 Audience = Literal["manager", "member", "public"]
+"""``manager``: the cluster manager; ``member``: a cluster member; ``public``: client applications
+(the cluster's website)."""
 
 VISIBLE_TO: dict[str, frozenset[str]] = {
     "manager": frozenset({"private", "members", "public"}),
     "member": frozenset({"members", "public"}),
     "public": frozenset({"public"}),
 }
+"""The visibility settings each audience may see."""
+
+DEFAULT_VISIBILITY = "private"
+"""Consent is closed by default: a member nobody asked is seen by the manager only."""
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """Who an answer is for: an audience and, for a member, their own id (they always see
+    themselves and their own confirmed ties, whatever their visibility)."""
+
+    audience: Audience
+    member_id: str | None = None
+
+
+MANAGER_VIEW = Viewer("manager")
 
 
 def can_see(G: nx.Graph, audience: Audience) -> Callable[[str], bool]:
@@ -31,6 +70,57 @@ def can_see(G: nx.Graph, audience: Audience) -> Callable[[str], bool]:
         data = nodes[n]
         if data.get("node_type") == "organisation":
             return True
-        return data.get("visibility", "members") in allowed
+        return data.get("visibility", DEFAULT_VISIBILITY) in allowed
 
     return visible
+
+
+def kept_members(members: Collection[MemberRecord], viewer: Viewer) -> frozenset[str]:
+    """Ids of the members ``viewer`` may see: those whose visibility the audience allows, and the
+    viewer's own record."""
+    allowed = VISIBLE_TO[viewer.audience]
+    return frozenset(m.id for m in members if m.visibility in allowed or m.id == viewer.member_id)
+
+
+def consented_document(doc: Document, viewer: Viewer) -> Document:
+    """The cluster as ``viewer`` may see it.
+
+    - members: those :func:`kept_members` keeps (the viewer's own record even when private);
+    - organisations: all of them (they are not people);
+    - ties: only confirmed ones whose two ends are kept;
+    - project teams and event attendee lists: only kept parties (so an event's size is the
+      number of its visible attendees);
+    - introductions: only those whose two parties are kept; a facilitator who is not kept is
+      shown as the manager.
+
+    The manager's view is ``doc`` itself. The returned document shares the unchanged records
+    with ``doc``; treat both as read-only.
+    """
+    if viewer.audience == "manager":
+        return doc
+    members = kept_members(doc.members, viewer)
+    parties = members | {o.id for o in doc.organisations}
+
+    projects = [
+        p if all(i in parties for i in p.team)
+        else p.model_copy(update={"team": [i for i in p.team if i in parties]})
+        for p in doc.projects
+    ]
+    events = [
+        e if all(i in parties for i in e.attendees)
+        else e.model_copy(update={"attendees": [i for i in e.attendees if i in parties]})
+        for e in doc.events
+    ]
+    introductions = [
+        x if x.facilitator == MANAGER or x.facilitator in members
+        else x.model_copy(update={"facilitator": MANAGER})
+        for x in doc.introductions
+        if x.a in parties and x.b in parties
+    ]
+    return doc.model_copy(update={
+        "members": [m for m in doc.members if m.id in members],
+        "ties": [t for t in doc.ties if t.confirmed and t.source in parties and t.target in parties],
+        "projects": projects,
+        "events": events,
+        "introductions": introductions,
+    })

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from graph_service.domain import ERASED_FACILITATOR
 from graph_service.interchange import (
     EventRecord,
     MemberRecord,
@@ -118,10 +119,32 @@ def replace_member(db: Database, m: MemberRecord) -> MemberRecord:
     return get_member(db, m.id)
 
 
-def delete_member(db: Database, ident: str) -> None:
-    row = db.write(lambda tx: tx.one("members/delete_member", id=ident))
-    if not row or not row["deleted"]:
-        raise NotFound("member", ident)
+def delete_member(db: Database, ident: str) -> dict[str, Any]:
+    """Erase a member in one write transaction (see :mod:`graph_service.services.privacy`).
+
+    Deletes the member with its ties, subsector and skill links, team places, attendances and
+    impressions (closing the gaps in the teams' and attendee lists' ranks); the introductions it
+    took part in lose their link to it, their notes and its answer, and keep its primary
+    subsector as an anonymous attribute; those it facilitated keep ``ERASED_FACILITATOR``. The
+    member's API keys are deleted too.
+    Returns the member's name and what was removed or anonymised; :class:`NotFound` (and nothing
+    written) for an unknown id.
+    """
+
+    def work(tx: Tx) -> dict[str, Any]:
+        counts = tx.one("privacy/erasure_counts", id=ident)
+        if counts is None:
+            raise NotFound("member", ident)
+        tx.run("privacy/renumber_lists", id=ident)
+        counts.update(tx.one("privacy/anonymise_introductions", id=ident) or {})
+        counts.update(tx.one("privacy/anonymise_facilitations", id=ident, erased=ERASED_FACILITATOR) or {})
+        counts["api_keys"] = (tx.one("keys/delete_keys", member=ident) or {}).get("deleted", 0)
+        deleted = tx.one("members/delete_member", id=ident)
+        if not deleted or deleted["deleted"] != 1:  # pragma: no cover - matched above, in this transaction
+            raise NotFound("member", ident)
+        return counts
+
+    return db.write(work)
 
 
 def list_subsectors(db: Database) -> list[dict[str, Any]]:

@@ -31,6 +31,7 @@ import pytest
 
 from graph_service.settings import PROJECT_ROOT, Settings
 from graph_service.store.database import Connection, Database
+from tests.factories import MANAGER, MANAGER_KEY
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -118,7 +119,7 @@ class LiveServer:
             self.url + path,
             data=json.dumps(body).encode("utf-8"),
             method="POST",
-            headers={"Content-Type": "application/json"},
+            headers={"Content-Type": "application/json", **MANAGER},
         )
         with urllib.request.urlopen(request, timeout=300) as r:
             return json.loads(r.read())
@@ -141,7 +142,8 @@ def live_server(neo4j_backend: tuple[Settings, Connection]) -> Iterator[LiveServ
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def browser(live_server: LiveServer) -> Iterator[Any]:
+    """Headless Chromium, logged in as the manager through the login page (a session cookie)."""
     if not CHROMIUM.exists():
         pytest.fail(
             f"{CHROMIUM} is missing: install it with `apt-get install -y --no-install-recommends chromium` "
@@ -163,6 +165,12 @@ def browser() -> Iterator[Any]:
             accept_downloads=False,
         )
         try:
+            login = context.new_page()
+            login.goto(live_server.url + "/login?next=/explore")
+            login.fill("#key", MANAGER_KEY)
+            login.click("button[type=submit]")
+            login.wait_for_url(live_server.url + "/explore")
+            login.close()
             yield context
         finally:
             context.close()

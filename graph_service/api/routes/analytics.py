@@ -11,7 +11,7 @@ from graph_service.analytics import CommunityReport, Matrix
 from graph_service.api.deps import ProjectionDep
 from graph_service.interchange import SubsectorId
 from graph_service.services import analyses
-from graph_service.services.analyses import BridgesAnswer, Subset, SubsectorsAnswer
+from graph_service.services.analyses import BridgesAnswer, SubsectorsAnswer, Subset
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
 

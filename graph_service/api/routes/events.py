@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
+from graph_service.api.auth import PersonDep, ViewDep, visible_ids
 from graph_service.api.deps import DatabaseDep
 from graph_service.interchange import EventRecord
 from graph_service.store import records
@@ -12,14 +13,25 @@ from graph_service.store import records
 router = APIRouter(prefix="/events", tags=["events"])
 
 
+def _shown(event: EventRecord, members: frozenset[str] | None) -> EventRecord:
+    """The event with its attendees cut to the members the caller may see."""
+    if members is None:
+        return event
+    return event.model_copy(update={"attendees": [m for m in event.attendees if m in members]})
+
+
 @router.get("", response_model=list[EventRecord])
 def list_events(
     db: DatabaseDep,
+    _caller: PersonDep,
+    view: ViewDep,
     from_date: Annotated[date | None, Query(alias="from", description="Only events on or after this date.")] = None,
 ) -> list[EventRecord]:
-    return records.list_events(db, from_date=from_date)
+    members = visible_ids(view)
+    return [_shown(e, members) for e in records.list_events(db, from_date=from_date)]
 
 
 @router.get("/{event_id}", response_model=EventRecord, responses={404: {"description": "No such event"}})
-def get_event(db: DatabaseDep, event_id: Annotated[str, Path(max_length=64)]) -> EventRecord:
-    return records.get_event(db, event_id)
+def get_event(db: DatabaseDep, _caller: PersonDep, view: ViewDep,
+              event_id: Annotated[str, Path(max_length=64)]) -> EventRecord:
+    return _shown(records.get_event(db, event_id), visible_ids(view))

@@ -7,11 +7,18 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph_service.analytics.kpis import IntroductionKPIs
+from graph_service.api.auth import ManagerDep, PersonDep, Principal
 from graph_service.api.deps import DatabaseDep, ProjectionDep
-from graph_service.api.schemas import IntroductionCreate, IntroductionOut, IntroductionResponse, IntroductionUpdate
+from graph_service.api.schemas import (
+    IntroductionCreate,
+    IntroductionOut,
+    IntroductionResponse,
+    IntroductionUpdate,
+)
 from graph_service.domain import IntroductionStatus
 from graph_service.interchange import Id
 from graph_service.services import introductions
+from graph_service.services.errors import Forbidden
 from graph_service.services.kpis import introduction_kpis
 from graph_service.services.planning import Focus, Plan, plan_introductions
 from graph_service.store import records
@@ -22,14 +29,27 @@ IntroductionId = Annotated[str, Path(max_length=64)]
 _CONFLICT = {409: {"description": "Not allowed in the introduction's current state"}}
 
 
+def _ensure_party(principal: Principal, introduction: dict) -> None:
+    """The manager, or one of the two members the introduction is between."""
+    if principal.is_manager or principal.member_id in (introduction["a"], introduction["b"]):
+        return
+    raise Forbidden("only the manager or the two members of an introduction may see or change it")
+
+
 @router.get("", response_model=list[IntroductionOut])
 def list_introductions(
     db: DatabaseDep,
+    principal: PersonDep,
     member: Annotated[Id | None, Query(description="Introductions this member takes part in.")] = None,
     status: Annotated[list[IntroductionStatus] | None, Query(description="Any of these statuses.")] = None,
     due: Annotated[bool, Query(description="Only those waiting for a follow-up, longest first.")] = False,
     due_days: Annotated[int, Query(ge=1, le=365, description="Waiting longer than this many days.")] = 30,
 ) -> list[dict]:
+    """Introductions, newest first; a member sees only their own."""
+    if not principal.is_manager:
+        if member is not None and member != principal.member_id:
+            raise Forbidden("member: a member may list only their own introductions")
+        member = principal.member_id
     if due:
         rows = [{**d.introduction, "waiting_days": d.waiting_days, "follow_up": d.action}
                 for d in introductions.due_for_follow_up(db, days=due_days)]
@@ -39,7 +59,7 @@ def list_introductions(
 
 
 @router.get("/kpis", response_model=IntroductionKPIs)
-def kpis(cache: ProjectionDep, since: Annotated[date | None, Query(description="Only introductions from this date.")]
+def kpis(cache: ProjectionDep, _manager: ManagerDep, since: Annotated[date | None, Query(description="Only introductions from this date.")]
          = None) -> IntroductionKPIs:
     """Introductions per month, acceptance and success rates, by subsector pair, the share that
     crosses subsectors, and how much of the network hangs on the manager."""
@@ -48,12 +68,14 @@ def kpis(cache: ProjectionDep, since: Annotated[date | None, Query(description="
 
 @router.get("/{introduction_id}", response_model=IntroductionOut,
             responses={404: {"description": "No such introduction"}})
-def get_introduction(db: DatabaseDep, introduction_id: IntroductionId) -> dict:
-    return records.get_introduction(db, introduction_id)
+def get_introduction(db: DatabaseDep, principal: PersonDep, introduction_id: IntroductionId) -> dict:
+    found = records.get_introduction(db, introduction_id)
+    _ensure_party(principal, found)
+    return found
 
 
 @router.post("", response_model=IntroductionOut, status_code=201, responses=_CONFLICT)
-def propose(db: DatabaseDep, body: IntroductionCreate) -> dict:
+def propose(db: DatabaseDep, _manager: ManagerDep, body: IntroductionCreate) -> dict:
     """Propose an introduction; it is made only when both sides accept."""
     return introductions.propose(db, a=body.a, b=body.b, facilitator=body.facilitator, ident=body.id,
                                  outcome=body.notes)
@@ -61,15 +83,21 @@ def propose(db: DatabaseDep, body: IntroductionCreate) -> dict:
 
 @router.post("/{introduction_id}/responses", response_model=IntroductionOut,
              responses={404: {"description": "No such introduction"}, **_CONFLICT})
-def respond(db: DatabaseDep, introduction_id: IntroductionId, body: IntroductionResponse) -> dict:
-    """One side accepts or declines (double opt-in)."""
+def respond(db: DatabaseDep, principal: PersonDep, introduction_id: IntroductionId,
+            body: IntroductionResponse) -> dict:
+    """One side accepts or declines (double opt-in). A member answers only for themselves."""
+    if not principal.is_manager and body.member != principal.member_id:
+        raise Forbidden("member: a member answers only for themselves")
     return introductions.respond(db, introduction_id, member=body.member, answer=body.answer)
 
 
 @router.patch("/{introduction_id}", response_model=IntroductionOut,
               responses={404: {"description": "No such introduction"}, **_CONFLICT})
-def update_introduction(db: DatabaseDep, introduction_id: IntroductionId, body: IntroductionUpdate) -> dict:
-    """Record that they met, and then the outcome; 'collaborating' adds a knows tie."""
+def update_introduction(db: DatabaseDep, principal: PersonDep, introduction_id: IntroductionId,
+                        body: IntroductionUpdate) -> dict:
+    """Record that they met, and then the outcome; 'collaborating' adds a knows tie. The manager
+    or one of the two members."""
+    _ensure_party(principal, records.get_introduction(db, introduction_id))
     return introductions.advance(db, introduction_id, status=body.status, outcome=body.outcome)
 
 
@@ -87,7 +115,7 @@ class PlanRequest(BaseModel):
 
 
 @router.post("/plan", response_model=Plan)
-def plan(cache: ProjectionDep, db: DatabaseDep, body: PlanRequest) -> Plan:
+def plan(cache: ProjectionDep, db: DatabaseDep, _manager: ManagerDep, body: PlanRequest) -> Plan:
     """A batch of introductions maximising the summed score and the subsector pairs connected,
     nobody above their maximum, with what the plan would change if every one succeeded."""
     return plan_introductions(cache, db, total=body.total, max_per_member=body.max_per_member, focus=body.focus,

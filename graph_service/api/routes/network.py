@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from graph_service.analytics import MAX_HOPS
-from graph_service.api.deps import DatabaseDep, ProjectionDep, SettingsDep
+from graph_service.api.auth import CallerDep, PersonDep, ViewDep, ensure_member_access
+from graph_service.api.deps import DatabaseDep, SettingsDep
 from graph_service.interchange import Id, SubsectorId
 from graph_service.services.recommendations import Paths, Recommendations, paths_between, recommendations_for
 
@@ -19,8 +20,9 @@ MemberId = Annotated[str, Path(description="A member id, e.g. m-042.", max_lengt
 @router.get("/{member_id}/recommendations", response_model=Recommendations,
             responses={404: {"description": "No such member"}})
 def recommendations(
-    cache: ProjectionDep,
+    cache: ViewDep,
     db: DatabaseDep,
+    principal: CallerDep,
     member_id: MemberId,
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     subsector: Annotated[SubsectorId | None, Query(description="Only candidates active in this subsector.")] = None,
@@ -34,15 +36,22 @@ def recommendations(
 
     Score: resource allocation over shared contacts (structure), plus complementary skills,
     the subsector gap it would bridge and shared events; see docs/analytics.md.
+
+    A member asks for their own; a client application for any public member. Only members who
+    agreed to be shown, and confirmed ties, take part (the manager sees everything).
     """
+    if principal.role == "member":
+        ensure_member_access(principal, member_id)
     return recommendations_for(cache, member_id, db=db, record=record, limit=limit, subsector=subsector,
-                               skill=skill, cross_sector=cross_sector, organisations=organisations)
+                               skill=skill, cross_sector=cross_sector, organisations=organisations,
+                               audience=principal.viewer.audience)
 
 
 @router.get("/{member_id}/paths/{target}", response_model=Paths,
             responses={404: {"description": "No such member"}})
 def paths(
-    cache: ProjectionDep,
+    cache: ViewDep,
+    principal: PersonDep,
     settings: SettingsDep,
     member_id: MemberId,
     target: Annotated[str, Path(description="The member to reach.", max_length=64)],
@@ -53,4 +62,7 @@ def paths(
 
     No path within ``max_hops`` is an answer (empty ``items`` and a message), not an error.
     """
-    return paths_between(cache, member_id, target, k=k, max_hops=max_hops, timeout_s=settings.path_timeout_s)
+    if principal.role == "member":
+        ensure_member_access(principal, member_id)
+    return paths_between(cache, member_id, target, k=k, max_hops=max_hops, timeout_s=settings.path_timeout_s,
+                         audience=principal.viewer.audience)

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
+from graph_service.api.auth import PersonDep, ViewDep, visible_ids
 from graph_service.api.deps import DatabaseDep
 from graph_service.domain import ProjectKind, ProjectStatus
 from graph_service.interchange import ProjectRecord
@@ -12,16 +13,28 @@ from graph_service.store import records
 router = APIRouter(prefix="/projects", tags=["projects"])
 
 
+def _shown(project: ProjectRecord, members: frozenset[str] | None) -> ProjectRecord:
+    """The project with its team cut to the members the caller may see."""
+    if members is None:
+        return project
+    return project.model_copy(update={"team": [m for m in project.team if m in members]})
+
+
 @router.get("", response_model=list[ProjectRecord])
 def list_projects(
     db: DatabaseDep,
+    _caller: PersonDep,
+    view: ViewDep,
     status: Annotated[ProjectStatus | None, Query()] = None,
     kind: Annotated[ProjectKind | None, Query()] = None,
 ) -> list[ProjectRecord]:
-    """Past projects and calls for tender, with required skills and team."""
-    return records.list_projects(db, status=status, kind=kind)
+    """Past projects and calls for tender, with required skills and team (for a member, only the
+    team members who agreed to be shown)."""
+    members = visible_ids(view)
+    return [_shown(p, members) for p in records.list_projects(db, status=status, kind=kind)]
 
 
 @router.get("/{project_id}", response_model=ProjectRecord, responses={404: {"description": "No such project"}})
-def get_project(db: DatabaseDep, project_id: Annotated[str, Path(max_length=64)]) -> ProjectRecord:
-    return records.get_project(db, project_id)
+def get_project(db: DatabaseDep, _caller: PersonDep, view: ViewDep,
+                project_id: Annotated[str, Path(max_length=64)]) -> ProjectRecord:
+    return _shown(records.get_project(db, project_id), visible_ids(view))

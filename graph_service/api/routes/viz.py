@@ -15,6 +15,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from graph_service.analytics import MAX_HOPS
+from graph_service.api.auth import ManagerPageDep, PageViewDep, PersonPageDep, ensure_member_access
 from graph_service.api.deps import ProjectionDep, SettingsDep
 from graph_service.interchange import SubsectorId
 from graph_service.services import maps, report
@@ -66,7 +67,8 @@ def viz_index() -> RedirectResponse:
     "/viz/ecosystem", response_class=HTMLResponse, responses={404: {"description": "No such community"}}
 )
 def ecosystem(
-    cache: ProjectionDep,
+    _caller: PersonPageDep,
+    cache: PageViewDep,
     settings: SettingsDep,
     group: Annotated[
         Literal["community", "subsector"], Query(description="How the aggregated map groups members.")
@@ -84,7 +86,8 @@ def ecosystem(
     team: Team = None,
 ) -> HTMLResponse:
     """The whole cluster's map: members coloured by subsector or community, sized by brokerage.
-    Above the size limit (GRAPH_SERVICE_VIZ_AGGREGATE_THRESHOLD) one node per community."""
+    Above the size limit (GRAPH_SERVICE_VIZ_AGGREGATE_THRESHOLD) one node per community.
+    A member sees the members who agreed to be shown and the confirmed ties between them."""
     return _html(
         maps.ecosystem_html(
             cache,
@@ -104,18 +107,20 @@ def ecosystem(
     responses={404: {"description": "No such member"}},
 )
 def member_map(
-    cache: ProjectionDep,
+    principal: PersonPageDep,
+    cache: PageViewDep,
     member_id: MemberId,
     hops: Annotated[int, Query(ge=1, le=2, description="1: direct ties; 2: their ties too.")] = 1,
     proposed: Proposed = None,
 ) -> HTMLResponse:
     """A member's neighbourhood, one or two hops out (private profiles left out)."""
-    page = maps.member_page(cache, member_id, hops=hops, overlays=_overlays(cache, proposed))
+    page = maps.member_page(cache, member_id, hops=hops, overlays=_overlays(cache, proposed),
+                            audience=principal.viewer.audience)
     return _html(maps.render_map(page))
 
 
 @router.get("/viz/subsectors", response_class=HTMLResponse)
-def subsectors_map(cache: ProjectionDep) -> HTMLResponse:
+def subsectors_map(_caller: PersonPageDep, cache: PageViewDep) -> HTMLResponse:
     """The twelve subsectors and the ties between them; isolated ones stand out."""
     return _html(maps.render_map(maps.subsectors_page(cache)))
 
@@ -126,20 +131,25 @@ def subsectors_map(cache: ProjectionDep) -> HTMLResponse:
     responses={404: {"description": "No such member"}},
 )
 def paths_map(
-    cache: ProjectionDep,
+    principal: PersonPageDep,
+    cache: PageViewDep,
     settings: SettingsDep,
     source: MemberId,
     target: MemberId,
     k: Annotated[int, Query(ge=1, le=10, description="How many paths at most.")] = 3,
     max_hops: Annotated[int, Query(ge=1, le=MAX_HOPS)] = 4,
 ) -> HTMLResponse:
-    """The warm paths from one member to another, highlighted."""
-    page = maps.paths_page(cache, source, target, k=k, max_hops=max_hops, timeout_s=settings.path_timeout_s)
+    """The warm paths from one member to another, highlighted (a member: from themselves)."""
+    if principal.role == "member":
+        ensure_member_access(principal, source)
+    page = maps.paths_page(cache, source, target, k=k, max_hops=max_hops, timeout_s=settings.path_timeout_s,
+                           audience=principal.viewer.audience)
     return _html(maps.render_map(page))
 
 
 @router.get("/report", response_class=HTMLResponse)
 def ecosystem_report(
+    _manager: ManagerPageDep,
     cache: ProjectionDep,
     since: Annotated[
         date | None, Query(description="Compare with the cluster of members who joined before this date.")
@@ -151,7 +161,7 @@ def ecosystem_report(
 
 @router.get("/members-app", response_class=HTMLResponse)
 @router.get("/explore", response_class=HTMLResponse, include_in_schema=False)
-def members_app() -> HTMLResponse:
+def members_app(_caller: PersonPageDep) -> HTMLResponse:
     """The member page: search a member or a skill, profile, map, partners and warm paths."""
     return _html(maps.render_template("explore.html.j2", inline=False, nav=maps.nav_links()))
 

@@ -1,0 +1,5 @@
+// $member records a collaborated tie with $other (stored from $member to $other); an existing one is left as it is.
+MATCH (a:Member {id: $member})
+MATCH (b:Party {id: $other})
+MERGE (a)-[r:COLLABORATED]-(b)
+ON CREATE SET r.weight = $weight, r.since = $since, r.confirmed = $confirmed

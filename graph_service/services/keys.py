@@ -1,0 +1,98 @@
+"""API keys for members and client applications, stored hashed in Neo4j.
+
+A key is ``gsk_`` followed by 43 random URL-safe characters (256 bits from :mod:`secrets`). It is
+shown once, when it is created; the graph keeps only its SHA-256. A fast hash is the right tool
+here (unlike for passwords): the secret is long and random, so it cannot be guessed from the hash
+by trying likely values, and checking a request costs one hash and one indexed lookup.
+
+The cluster manager's key is not stored: it comes from ``GRAPH_SERVICE_MANAGER_KEY`` (see
+:mod:`graph_service.api.auth`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timezone
+from typing import Literal
+
+from pydantic import BaseModel
+
+from graph_service.services.errors import InvalidRequest
+from graph_service.store.database import Database
+from graph_service.store.records import NotFound
+
+__all__ = ["Role", "KeyRole", "KeyInfo", "NewKey", "PREFIX", "hash_key", "new_secret", "create_key",
+           "find_key", "list_keys", "revoke_key", "delete_keys"]
+
+Role = Literal["manager", "member", "client"]
+KeyRole = Literal["member", "client"]
+PREFIX = "gsk_"
+
+
+class KeyInfo(BaseModel):
+    """A stored key, without its secret."""
+
+    id: str
+    role: KeyRole
+    member: str | None = None
+    name: str
+    created: datetime | None = None
+    revoked: datetime | None = None
+
+
+class NewKey(KeyInfo):
+    key: str  # the secret, shown this once
+
+
+def hash_key(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def new_secret() -> str:
+    return PREFIX + secrets.token_urlsafe(32)
+
+
+def create_key(db: Database, *, role: KeyRole, name: str, member: str | None = None) -> NewKey:
+    """Create a key for a member (``member`` required) or a client application (no member)."""
+    if role == "member" and not member:
+        raise InvalidRequest("member", "a member key needs the member's id")
+    if role == "client" and member:
+        raise InvalidRequest("member", "a client application's key is not bound to a member")
+    secret = new_secret()
+    ident = "k-" + secrets.token_hex(6)
+    now = datetime.now(timezone.utc)
+
+    def work(tx):  # type: ignore[no-untyped-def]
+        if member is not None and not tx.rows("members/get_members", ids=[member], after=None, limit=1):
+            raise NotFound("member", member)
+        return tx.one("keys/create_key", id=ident, hash=hash_key(secret), role=role, member=member,
+                      label=name, created=now)
+
+    row = db.write(work, bump=False)
+    return NewKey(**row, key=secret)
+
+
+def find_key(db: Database, secret: str) -> KeyInfo | None:
+    """The live key ``secret`` belongs to, or None."""
+    if not secret.startswith(PREFIX):
+        return None
+    row = db.one("keys/find_key", {"hash": hash_key(secret)})
+    return KeyInfo(**row) if row else None
+
+
+def list_keys(db: Database, *, member: str | None = None) -> list[KeyInfo]:
+    return [KeyInfo(**r) for r in db.rows("keys/list_keys", {"member": member})]
+
+
+def revoke_key(db: Database, ident: str) -> KeyInfo:
+    row = db.write(lambda tx: tx.one("keys/revoke_key", id=ident, now=datetime.now(timezone.utc)), bump=False)
+    if not row:
+        raise NotFound("key", ident)
+    return KeyInfo(**row)
+
+
+def delete_keys(db: Database, *, member: str | None) -> int:
+    """Delete the keys of ``member`` (or every key when None); the count deleted."""
+    row = db.write(lambda tx: tx.one("keys/delete_keys", member=member), bump=False)
+    return int(row["deleted"]) if row else 0
