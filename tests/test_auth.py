@@ -307,7 +307,9 @@ def test_a_member_logs_in_to_the_pages(loaded: TestClient, db: Database, anon_cl
 
     key = create_key(db, role="member", member="m-002", name="browser")
     anon_client.post("/login", data={"key": key.key, "next": "/explore"})
-    assert anon_client.get("/explore").status_code == 200
+    explore = anon_client.get("/explore")
+    assert explore.status_code == 200 and 'href="/report"' not in explore.text  # the manager's page
+    assert 'href="/report"' in loaded.get("/explore").text
     assert anon_client.get("/viz/members/m-002").status_code == 200
     assert anon_client.get("/viz/members/m-003").status_code == 404  # private
     assert anon_client.get("/report").status_code == 403

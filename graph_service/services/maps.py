@@ -848,13 +848,14 @@ def _apply_overlays(
         )
 
 
-def nav_links() -> list[tuple[str, str]]:
-    return [
+def nav_links(audience: str = "manager") -> list[tuple[str, str]]:
+    """The pages' menu; the report is the manager's only."""
+    links = [
         ("Ecosystem", "/viz/ecosystem"),
         ("Subsectors", "/viz/subsectors"),
         ("Members", "/members-app"),
-        ("Report", "/report"),
     ]
+    return [*links, ("Report", "/report")] if audience == "manager" else links
 
 
 # -- the ecosystem ---------------------------------------------------------------------------------
@@ -1016,7 +1017,7 @@ def _ecosystem_members(
         title=title,
         subtitle=subtitle,
         net=_network(),
-        nav=nav_links(),
+        nav=nav_links(cache.viewer.audience),
         filters=True,
         notes=notes,
     )
@@ -1043,7 +1044,7 @@ def _ecosystem_members(
     ties_shown = sum(1 for e in page.net.edges if not str(e["id"]).startswith("o"))
     page.summary = [("Members", str(len(members))), ("Ties", str(ties_shown))]
     if not whole:
-        page.nav = nav_links() + [("Whole cluster", "/viz/ecosystem?aggregate=true")]
+        page.nav = nav_links(cache.viewer.audience) + [("Whole cluster", "/viz/ecosystem?aggregate=true")]
     return page
 
 
@@ -1148,7 +1149,7 @@ def _aggregate_page(
         subtitle=f"{total_members} members, {T.number_of_edges()} ties: one node per "
         f"{group}; click one to see its members",
         net=_network(),
-        nav=nav_links(),
+        nav=nav_links(cache.viewer.audience),
         search=True,
     )
     page.net.options = _options(big=False, value_scaling=False)
@@ -1194,7 +1195,7 @@ def _aggregate_page(
     }
     page.colouring = "group"
     other = "subsector" if group == "community" else "community"
-    page.nav = nav_links() + [(f"Group by {other}", f"/viz/ecosystem?aggregate=true&group={other}")]
+    page.nav = nav_links(cache.viewer.audience) + [(f"Group by {other}", f"/viz/ecosystem?aggregate=true&group={other}")]
     no_ties = sum(1 for c in communities if c.size == 1) if group == "community" else 0
     page.notes.append(
         f"{total_members} members is above the map's limit of {threshold}: showing {len(ids)} "
@@ -1273,7 +1274,7 @@ def member_page(
         title=name,
         subtitle=f"{member_id} · ties within {hops} hop{'s' if hops > 1 else ''}",
         net=_network(),
-        nav=nav_links(),
+        nav=nav_links(cache.viewer.audience),
         notes=notes,
     )
     page.net.options = _options(big=False, label_min=11, label_max=22, draw_threshold=5)
@@ -1303,7 +1304,7 @@ def member_page(
         ("Members shown", str(len(nodes))),
         ("Direct ties", str(sum(1 for d in dist.values() if d == 1))),
     ]
-    page.nav = nav_links() + [
+    page.nav = nav_links(cache.viewer.audience) + [
         ("1 hop", f"/viz/members/{member_id}?hops=1"),
         ("2 hops", f"/viz/members/{member_id}?hops=2"),
     ]
@@ -1337,7 +1338,7 @@ def subsectors_page(cache: ProjectionSource) -> MapPage:
         subtitle="Node size: members; edge width: ties between two subsectors; "
         "red ring: isolated (E-I index at most -0.5)",
         net=_network(),
-        nav=nav_links(),
+        nav=nav_links(cache.viewer.audience),
         search=False,
     )
     page.net.options = _options(big=False, value_scaling=False)
@@ -1447,7 +1448,7 @@ def paths_page(
         title=f"Warm paths: {name(source)} → {name(target)}",
         subtitle=answer.message,
         net=_network(),
-        nav=nav_links(),
+        nav=nav_links(cache.viewer.audience),
         search=False,
     )
     page.net.options = _options(big=False, value_scaling=False)

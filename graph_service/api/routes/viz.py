@@ -161,9 +161,9 @@ def ecosystem_report(
 
 @router.get("/members-app", response_class=HTMLResponse)
 @router.get("/explore", response_class=HTMLResponse, include_in_schema=False)
-def members_app(_caller: PersonPageDep) -> HTMLResponse:
+def members_app(principal: PersonPageDep) -> HTMLResponse:
     """The member page: search a member or a skill, profile, map, partners and warm paths."""
-    return _html(maps.render_template("explore.html.j2", inline=False, nav=maps.nav_links()))
+    return _html(maps.render_template("explore.html.j2", inline=False, nav=maps.nav_links(principal.viewer.audience)))
 
 
 @router.get("/viz/assets/{name}", include_in_schema=False)
