@@ -328,3 +328,29 @@ def test_only_the_manager_records_a_confirmed_tie(db: Database) -> None:
     with pytest.raises(Forbidden):
         ties.record_tie(db, "a", "d", confirmed=True, actor=MEMBER_A)
     assert ties.record_tie(db, "a", "d", actor=MEMBER_A).status == "recorded"
+
+
+def test_members_confirm_ties_and_withdraw_consent_themselves_over_http(
+    client: TestClient, db: Database, member_client: Any
+) -> None:
+    _load(db, cluster())
+    a, c, d, f = (member_client(x) for x in "acdf")
+    # a records a tie with d; only d may confirm it, and nobody else may touch a's ties.
+    assert a.post("/api/v1/members/a/ties", json={"other": "d"}).status_code == 201
+    assert a.post("/api/v1/members/a/ties", json={"other": "c", "confirmed": True}).status_code == 403
+    assert a.post("/api/v1/members/d/ties/a/confirm").status_code == 403  # not a's to confirm
+    assert c.get("/api/v1/members/a/ties").status_code == 403
+    assert d.post("/api/v1/members/d/ties/a/confirm").status_code == 200
+    assert {t["other"]["id"]: t["confirmed"] for t in d.get("/api/v1/members/d/ties").json()}["a"] is True
+
+    # f is the shared contact of a and c; f withdraws consent in one request, effective at once.
+    top = next(x for x in c.get("/api/v1/members/c/recommendations").json()["items"] if x["id"] == "a")
+    assert "Member f" in " ".join(top["reasons"])
+    assert f.patch("/api/v1/members/f", json={"visibility": "private"}).status_code == 200
+    recs = c.get("/api/v1/members/c/recommendations").json()["items"]
+    assert "Member f" not in json.dumps(recs) and all(x["id"] != "f" for x in recs)
+    assert c.get("/api/v1/members/f").status_code == 404
+    assert "Member f" not in c.get("/viz/ecosystem").text
+    # Either side withdraws a tie.
+    assert a.delete("/api/v1/members/a/ties/d").status_code == 204
+    assert "a" not in {t["other"]["id"] for t in d.get("/api/v1/members/d/ties").json()}
