@@ -213,7 +213,10 @@ class ManagedServer:
             "dbms.security.auth_enabled": "true",
             "dbms.security.auth_minimum_password_length": "16",
             "dbms.usage_report.enabled": "false",
+            # Erased members' data leaves the transaction logs when their file is rotated and then
+            # pruned (docs/privacy.md): small files rotate within days even on a quiet cluster.
             "db.tx_log.rotation.retention_policy": "2 days 256M",
+            "db.tx_log.rotation.size": "8M",
         }
         path = self.conf_dir / "neo4j.conf"
         body = "# Written by graph-service; edits are overwritten at each start.\n"
