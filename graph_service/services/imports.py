@@ -30,15 +30,20 @@ def parse_members_csv(text: str) -> Document:
     empty cell takes the field's default; for ``visibility`` that is ``private`` (consent is
     closed until the member gives it).
     """
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    # newline="": the csv module handles line endings itself (also inside quoted cells).
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in (reader.fieldnames or [])]
+        rows = list(reader)
+    except csv.Error as exc:  # e.g. a stray carriage return, or a cell past the size limit
+        raise DocumentInvalid([Problem(loc=f"line {reader.line_num + 1}", msg=f"not a valid CSV file: {exc}")]) from None
     problems = [Problem(loc="header", msg=f"missing column '{c}'") for c in _REQUIRED if c not in header]
     problems += [Problem(loc="header", msg=f"unknown column '{c}' (expected some of {', '.join(CSV_COLUMNS)})")
                  for c in header if c not in CSV_COLUMNS]
     if problems:
         raise DocumentInvalid(problems)
     members: list[dict[str, Any]] = []
-    for row in reader:
+    for row in rows:
         member: dict[str, Any] = {}
         for key, value in row.items():
             if key is None or value is None:
