@@ -48,3 +48,17 @@ def test_api_keeps_its_contract(client: TestClient) -> None:
     assert client.post("/api/v1/import", json=small_document()).status_code == 200
     failures = fuzz(client.app, EXAMPLES_PER_OPERATION, headers=MANAGER)
     assert not failures, "\n\n".join(failures)
+
+
+def test_api_keeps_its_contract_for_a_member_and_a_client_application(client: TestClient, db) -> None:  # type: ignore[no-untyped-def]
+    """The same checks through the other roles' code paths (consented views, per-object checks,
+    403 and 404 answers), with fewer examples each."""
+    from graph_service.services.keys import create_key
+
+    assert client.post("/api/v1/import", json=small_document()).status_code == 200
+    member = create_key(db, role="member", member="m-002", name="fuzz")
+    site = create_key(db, role="client", name="fuzz")
+    failures = []
+    for key in (member, site):
+        failures += fuzz(client.app, 4, headers={"Authorization": f"Bearer {key.key}"})
+    assert not failures, "\n\n".join(failures)

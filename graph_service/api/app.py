@@ -96,7 +96,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(health.router)
     app.include_router(session.router)
     app.include_router(api)
-    app.include_router(viz.router)  # HTML pages outside /api/v1: /viz/..., /report, /members-app
+    # HTML pages outside /api/v1: /viz/..., /report, /members-app. Without credentials a browser
+    # is sent to the login page (303); with bad ones the answer is 401.
+    app.include_router(viz.router, responses={
+        **AUTH_RESPONSES, 303: {"description": "Not logged in: redirect to /login?next=<this page>"}})
     _document_body_limits(app)
 
     app.add_middleware(AuditTrail, log=app.state.audit)
