@@ -31,14 +31,15 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from graph_service.api.deps import get_database, get_projection
 from graph_service.services.errors import Forbidden
 from graph_service.services.keys import Role, find_key
-from graph_service.services.projection import ProjectionCache
+from graph_service.services.projection import ProjectionSource
 from graph_service.services.visibility import MANAGER_VIEW, VISIBLE_TO, Viewer
 from graph_service.settings import Settings
 
@@ -246,9 +247,7 @@ class Guard:
     def principal_for_key(self, request: Request, secret: str) -> Principal | None:
         if self.is_manager_key(secret):
             return Principal("manager", "manager")
-        db = request.app.state.db
-        request.app.state.readiness.ensure(db)
-        key = find_key(db, secret)
+        key = find_key(get_database(request), secret)
         if key is None:
             return None
         return Principal(key.role, key.id, key.member)
@@ -348,32 +347,30 @@ def ensure_member_access(principal: Principal, member_id: str) -> None:
     raise Forbidden(f"only the manager or member '{member_id}' may do this")
 
 
-def visible_ids(view: Any) -> frozenset[str] | None:
+def visible_ids(view: ProjectionSource) -> frozenset[str] | None:
     """The ids of the members (and organisations) a view shows, or None for the manager's view."""
-    if isinstance(view, ProjectionCache):
+    if view.viewer.audience == "manager":
         return None
     doc = view.current().document
     return frozenset([m.id for m in doc.members] + [o.id for o in doc.organisations])
 
 
-def _view(request: Request, principal: Principal) -> Any:
-    cache: ProjectionCache = request.app.state.projection
-    request.app.state.readiness.ensure(request.app.state.db)
-    return cache.view(principal.viewer)
+def _view(request: Request, principal: Principal) -> ProjectionSource:
+    return get_projection(request).view(principal.viewer)
 
 
-def get_view(request: Request, principal: CallerDep) -> Any:
+def get_view(request: Request, principal: CallerDep) -> ProjectionSource:
     """The projection as the caller may see it: everything for the manager, the consented view
     (visible members, confirmed ties) for members and client applications."""
     return _view(request, principal)
 
 
-def get_page_view(request: Request, principal: PageCallerDep) -> Any:
+def get_page_view(request: Request, principal: PageCallerDep) -> ProjectionSource:
     return _view(request, principal)
 
 
-ViewDep = Annotated[ProjectionCache, Depends(get_view)]
-PageViewDep = Annotated[ProjectionCache, Depends(get_page_view)]
+ViewDep = Annotated[ProjectionSource, Depends(get_view)]
+PageViewDep = Annotated[ProjectionSource, Depends(get_page_view)]
 
 
 def retry_after_header(seconds: float) -> str:
