@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import temporary_database  # noqa: E402
 
 from graph_service.services.planning import plan_introductions  # noqa: E402
-from graph_service.services.projection import ProjectionCache  # noqa: E402
+from graph_service.services.views import ProjectionCache  # noqa: E402
 from graph_service.services.teams import tables_for, teams_for  # noqa: E402
 from graph_service.store import documents  # noqa: E402
 from seed.generator import generate_cluster  # noqa: E402

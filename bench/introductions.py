@@ -22,7 +22,8 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import manager_headers, percentile as _pct, serve_in_thread, temporary_database  # noqa: E402
+from common import manager_headers, serve_in_thread, temporary_database  # noqa: E402
+from common import percentile as _pct
 
 from graph_service.api.app import create_app  # noqa: E402
 from graph_service.store import documents  # noqa: E402

@@ -42,7 +42,7 @@ import networkx as nx  # noqa: E402
 
 from graph_service.analytics import build_collaboration_graph, member_nodes, recommend  # noqa: E402
 from graph_service.analytics import recommendations as rec  # noqa: E402
-from graph_service.analytics.projection import MAX_EVENT_SIZE  # noqa: E402
+from graph_service.analytics.graph import MAX_EVENT_SIZE  # noqa: E402
 from graph_service.analytics.recommendations import (  # noqa: E402
     Recommendation,
     RecommenderWeights,

@@ -12,27 +12,26 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import TypeAdapter
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from pydantic import TypeAdapter
 from rich.table import Table
 
 from graph_service.domain import SUBSECTOR_IDS
-from graph_service.interchange import Document, DocumentInvalid
+from graph_service.errors import Conflict, DocumentInvalid, InvalidRequest, NotFound, StoreError
+from graph_service.interchange import Document
 from graph_service.neo4j_server.managed import ManagedServer, ServerError, install
 from graph_service.services import analyses, introductions
 from graph_service.services.analyses import Subset
-from graph_service.services.errors import InvalidRequest
 from graph_service.services.kpis import introduction_kpis
 from graph_service.services.planning import plan_introductions
-from graph_service.services.teams import TeamsAnswer, tables_for, teams_for
-from graph_service.services.projection import ProjectionCache
+from graph_service.services.views import ProjectionCache
 from graph_service.services.recommendations import paths_between, recommendations_for
+from graph_service.services.teams import TeamsAnswer, tables_for, teams_for
 from graph_service.settings import Settings, get_settings
 from graph_service.store import documents, records
-from graph_service.store.database import Database, StoreError
+from graph_service.store.database import Database
 from graph_service.store.readiness import Readiness
-from graph_service.store.records import Conflict, NotFound
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="The managed local Neo4j server (used when NEO4J_URI is not set).", no_args_is_help=True)
@@ -739,7 +738,7 @@ def serve(
     import uvicorn
 
     from graph_service.api.app import create_app
-    from graph_service.api.auth import ConfigurationError
+    from graph_service.errors import ConfigurationError
 
     settings = _settings()
     try:  # before anything starts: no manager key outside development mode is a refusal

@@ -8,9 +8,9 @@ before anything is written.
 
 from __future__ import annotations
 
+import datetime as _dt
 import difflib
 from collections.abc import Iterable
-import datetime as _dt
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -29,6 +29,7 @@ from graph_service.domain import (
     TieKind,
     Visibility,
 )
+from graph_service.errors import DocumentInvalid
 
 __all__ = [
     "Id",
@@ -45,7 +46,6 @@ __all__ = [
     "IntroductionRecord",
     "Document",
     "Problem",
-    "DocumentInvalid",
     "parse_document",
     "check_references",
 ]
@@ -205,14 +205,6 @@ class Problem(BaseModel):
 
     loc: str = Field(description="Where, e.g. 'members[12].subsectors[0]'.")
     msg: str
-
-
-class DocumentInvalid(Exception):
-    """Raised when a document has problems; carries all of them."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__(f"{len(problems)} problem(s) in the document")
-        self.problems = problems
 
 
 def _loc(parts: Iterable[Any]) -> str:

@@ -19,8 +19,9 @@ from pydantic import SecretStr, ValidationError
 from typer.testing import CliRunner
 
 from graph_service.api.app import create_app
-from graph_service.api.auth import ConfigurationError, RateLimiter, manager_key
+from graph_service.api.auth import RateLimiter, manager_key
 from graph_service.cli import app as cli_app
+from graph_service.errors import ConfigurationError
 from graph_service.settings import Settings
 from graph_service.store.database import Database
 from tests.factories import MANAGER, MANAGER_KEY, small_document

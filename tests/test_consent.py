@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from graph_service.errors import Forbidden, NotFound
 from graph_service.interchange import (
     Document,
     EventRecord,
@@ -25,13 +26,11 @@ from graph_service.interchange import (
     parse_document,
 )
 from graph_service.services import maps, ties
-from graph_service.services.errors import Forbidden
-from graph_service.services.projection import ConsentView, ProjectionCache
+from graph_service.services.views import ConsentView, ProjectionCache
 from graph_service.services.recommendations import paths_between, recommendations_for
 from graph_service.services.visibility import MANAGER_VIEW, Viewer, consented_document
 from graph_service.store.database import Database
 from graph_service.store.documents import import_document
-from graph_service.store.records import NotFound
 
 MEMBER_A = Viewer("member", "a")
 PUBLIC = Viewer("public")

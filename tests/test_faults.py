@@ -25,11 +25,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from graph_service.api.app import create_app
+from graph_service.errors import StoreUnavailable
 from graph_service.interchange import Document, parse_document
 from graph_service.neo4j_server.managed import ManagedServer
 from graph_service.settings import Settings
 from graph_service.store import documents, records
-from graph_service.store.database import Database, StoreUnavailable
+from graph_service.store.database import Database
 from graph_service.store.readiness import Readiness
 from tests.factories import MANAGER, MANAGER_KEY, small_document
 

@@ -8,7 +8,8 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-from graph_service.interchange import DocumentInvalid, parse_document
+from graph_service.errors import DocumentInvalid
+from graph_service.interchange import parse_document
 from graph_service.services.imports import csv_problems, parse_members_csv
 from graph_service.store import documents, records
 from graph_service.store.database import Database

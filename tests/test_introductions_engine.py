@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from graph_service.services.projection import ProjectionCache
+from graph_service.services.views import ProjectionCache
 
 
 def _member(ident: str, subsector: str, skills: list[str] | None = None, **extra: Any) -> dict[str, Any]:

@@ -8,10 +8,10 @@ Every result is a frozen dataclass; see ``docs/analytics.md`` for the methods.
 """
 
 from graph_service.analytics.brokerage import (
+    BridgeTie,
     Broker,
     BrokerageReport,
     BrokerageRoles,
-    BridgeTie,
     ClusterLink,
     LinkedMember,
     brokerage_roles,
@@ -24,9 +24,8 @@ from graph_service.analytics.communities import (
     detect_communities,
     normalised_mutual_information,
 )
-from graph_service.analytics.errors import UnknownMember
 from graph_service.analytics.paths import MAX_HOPS, Hop, Intermediary, WarmPath, warm_paths
-from graph_service.analytics.projection import (
+from graph_service.analytics.graph import (
     build_collaboration_graph,
     edge_kinds,
     event_weight,
@@ -53,6 +52,7 @@ from graph_service.analytics.subsectors import (
     subsector_isolation,
     subsector_matrix,
 )
+from graph_service.errors import UnknownMember
 
 __all__ = [
     "UnknownMember",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from graph_service.analytics.projection import is_tie, ties_graph
+from graph_service.analytics.graph import is_tie, ties_graph
 from graph_service.domain import OTHER_CLUSTERS
 
 __all__ = [

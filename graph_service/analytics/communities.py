@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from graph_service.analytics.projection import ties_graph
+from graph_service.analytics.graph import ties_graph
 
 __all__ = ["Community", "CommunityReport", "detect_communities", "normalised_mutual_information"]
 
@@ -48,7 +48,7 @@ def detect_communities(G: nx.Graph, *, seed: int = 42, resolution: float = 1.0) 
     ----------
     G : networkx.Graph
         The collaboration graph; co-attendance-only contacts are ignored (see
-        :func:`~graph_service.analytics.projection.ties_graph`).
+        :func:`~graph_service.analytics.graph.ties_graph`).
     seed : int, default 42
         Seed of the Louvain node order, so the same graph always gives the same communities.
     resolution : float, default 1.0

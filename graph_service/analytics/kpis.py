@@ -33,7 +33,7 @@ from datetime import date
 
 import networkx as nx
 
-from graph_service.analytics.projection import is_tie
+from graph_service.analytics.graph import is_tie
 from graph_service.domain import MANAGER
 from graph_service.interchange import Document
 

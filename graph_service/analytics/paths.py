@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from graph_service.analytics.errors import UnknownMember
-from graph_service.analytics.projection import edge_kinds, is_tie
+from graph_service.analytics.graph import edge_kinds, is_tie
+from graph_service.errors import UnknownMember
 
 __all__ = ["MAX_HOPS", "Hop", "Intermediary", "WarmPath", "warm_paths"]
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from graph_service.analytics.projection import ties_graph
+from graph_service.analytics.graph import ties_graph
 from graph_service.analytics.recommendations import Recommendation, recommend
 from graph_service.analytics.subsectors import subsector_isolation
 

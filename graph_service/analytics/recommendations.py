@@ -55,9 +55,9 @@ from typing import Literal
 
 import networkx as nx
 
-from graph_service.analytics.errors import UnknownMember
-from graph_service.analytics.projection import event_weight
+from graph_service.analytics.graph import event_weight
 from graph_service.domain import SUBSECTOR_BY_ID, SUBSECTOR_IDS
+from graph_service.errors import UnknownMember
 
 __all__ = [
     "RecommenderWeights",
@@ -372,7 +372,7 @@ def recommend(
     Parameters
     ----------
     G : networkx.Graph
-        A graph from :func:`~graph_service.analytics.projection.build_collaboration_graph`.
+        A graph from :func:`~graph_service.analytics.graph.build_collaboration_graph`.
     member_id : str
         The member to recommend for.
     limit : int, default 10

@@ -21,7 +21,7 @@ from itertools import combinations
 
 import networkx as nx
 
-from graph_service.analytics.projection import is_tie
+from graph_service.analytics.graph import is_tie
 
 __all__ = ["Table", "Seating", "seat", "TIED_PENALTY", "CROSS_BONUS", "RANDOM_SEATINGS"]
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from graph_service.analytics.projection import is_tie
+from graph_service.analytics.graph import is_tie
 from graph_service.domain import SUBSECTOR_IDS
 
 __all__ = [

@@ -17,7 +17,7 @@ from itertools import combinations
 
 import networkx as nx
 
-from graph_service.analytics.projection import ties_graph
+from graph_service.analytics.graph import ties_graph
 
 __all__ = ["TeamMember", "Team", "MissingSkill", "assemble_teams", "MAX_DISTANCE", "UNREACHABLE", "MAX_SEEDS"]
 

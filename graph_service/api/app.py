@@ -29,10 +29,11 @@ from graph_service.api.routes import (
     viz,
 )
 from graph_service.api.schemas import Message
+from graph_service.errors import StoreError
 from graph_service.services.audit import AuditLog, load_secret
-from graph_service.services.projection import ProjectionCache
+from graph_service.services.views import ProjectionCache
 from graph_service.settings import Settings, get_settings
-from graph_service.store.database import Database, StoreError
+from graph_service.store.database import Database
 from graph_service.store.readiness import Readiness
 
 __all__ = ["create_app"]

@@ -37,17 +37,14 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from graph_service.api.deps import get_database, get_projection
-from graph_service.services.errors import Forbidden
+from graph_service.errors import ConfigurationError, Forbidden, LoginRequired, NotAuthenticated, RateLimited
 from graph_service.services.keys import Role, find_key
-from graph_service.services.projection import ProjectionSource
+from graph_service.services.views import ProjectionSource
 from graph_service.services.visibility import MANAGER_VIEW, VISIBLE_TO, Viewer
 from graph_service.settings import Settings
 
 __all__ = [
     "Principal",
-    "NotAuthenticated",
-    "RateLimited",
-    "ConfigurationError",
     "RateLimiter",
     "SessionStore",
     "Guard",
@@ -98,26 +95,6 @@ class Principal:
     @property
     def is_manager(self) -> bool:
         return self.role == "manager"
-
-
-class NotAuthenticated(Exception):
-    """No credentials, or credentials that match no live key (HTTP 401)."""
-
-
-class RateLimited(Exception):
-    """The caller has used up its allowance (HTTP 429); ``retry_after`` in seconds."""
-
-    def __init__(self, retry_after: float, what: str):
-        super().__init__(what)
-        self.retry_after = retry_after
-
-
-class ConfigurationError(RuntimeError):
-    """The service cannot start as configured (e.g. no manager key outside development mode)."""
-
-
-class LoginRequired(NotAuthenticated):
-    """A page was asked for without a login: the browser is sent to /login."""
 
 
 def manager_key(settings: Settings, *, announce: Callable[[str], None] | None = None) -> str:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from graph_service.services.projection import ProjectionCache
+from graph_service.services.views import ProjectionCache
 from graph_service.settings import Settings
 from graph_service.store.database import Database
 

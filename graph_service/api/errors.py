@@ -8,11 +8,19 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 
-from graph_service.api.auth import LoginRequired, NotAuthenticated, RateLimited, retry_after_header
-from graph_service.interchange import DocumentInvalid
-from graph_service.services.errors import Forbidden, InvalidRequest
-from graph_service.store.database import QueryTimeout, StoreUnavailable
-from graph_service.store.records import Conflict, NotFound
+from graph_service.api.auth import retry_after_header
+from graph_service.errors import (
+    Conflict,
+    DocumentInvalid,
+    Forbidden,
+    InvalidRequest,
+    LoginRequired,
+    NotAuthenticated,
+    NotFound,
+    QueryTimeout,
+    RateLimited,
+    StoreUnavailable,
+)
 
 __all__ = ["install_error_handlers"]
 

@@ -21,11 +21,11 @@ from graph_service.analytics import (
     brokers,
     cluster_links,
     detect_communities,
-    subset,
     subsector_isolation,
     subsector_matrix,
+    subset,
 )
-from graph_service.services.projection import Projection, ProjectionCache
+from graph_service.services.views import Projection, ProjectionCache
 
 __all__ = [
     "Subset",

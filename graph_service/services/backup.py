@@ -51,7 +51,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from graph_service.domain import ERASED_FACILITATOR, MANAGER, SUBSECTORS, IntroductionStatus
-from graph_service.interchange import Document, DocumentInvalid, Id, Response, SubsectorId, check_references
+from graph_service.errors import DocumentInvalid
+from graph_service.interchange import Document, Id, Response, SubsectorId, check_references
 from graph_service.store import documents
 from graph_service.store.database import Database, Tx
 

@@ -9,7 +9,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from graph_service.interchange import Document, DocumentInvalid, Problem, parse_document
+from graph_service.errors import DocumentInvalid
+from graph_service.interchange import Document, Problem, parse_document
 
 __all__ = ["CSV_COLUMNS", "parse_members_csv", "read_document_file", "csv_problems"]
 

@@ -23,10 +23,11 @@ from datetime import date, timedelta
 from typing import Any, Literal
 
 from graph_service.domain import MANAGER
+from graph_service.errors import Conflict, NotFound
 from graph_service.interchange import IntroductionRecord
 from graph_service.store.database import Database, Tx
 from graph_service.store.documents import introduction_row
-from graph_service.store.records import Conflict, NotFound, list_introductions
+from graph_service.store.records import list_introductions
 
 __all__ = [
     "TRANSITIONS",

@@ -18,9 +18,8 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from graph_service.services.errors import InvalidRequest
+from graph_service.errors import InvalidRequest, NotFound
 from graph_service.store.database import Database
-from graph_service.store.records import NotFound
 
 __all__ = ["Role", "KeyRole", "KeyInfo", "NewKey", "PREFIX", "hash_key", "new_secret", "create_key",
            "find_key", "list_keys", "revoke_key", "delete_keys"]

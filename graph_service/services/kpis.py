@@ -12,7 +12,7 @@ from datetime import date
 from graph_service.analytics.kpis import AnonymisedIntroduction, IntroductionKPIs
 from graph_service.analytics.kpis import introduction_kpis as compute_kpis
 from graph_service.services.privacy import anonymised_introductions
-from graph_service.services.projection import ProjectionCache, ProjectionSource
+from graph_service.services.views import ProjectionCache, ProjectionSource
 
 __all__ = ["introduction_kpis", "IntroductionKPIs"]
 

@@ -46,13 +46,12 @@ from markupsafe import Markup
 
 from graph_service.analytics import Community, edge_kinds, ties_graph
 from graph_service.domain import SUBSECTOR_BY_ID, SUBSECTOR_IDS
+from graph_service.errors import InvalidRequest, NotFound
 from graph_service.services import analyses
-from graph_service.services.errors import InvalidRequest
-from graph_service.services.projection import Projection, ProjectionSource, source_for
+from graph_service.services.views import Projection, ProjectionSource, source_for
 from graph_service.services.recommendations import paths_between
 from graph_service.services.visibility import Audience, Viewer
 from graph_service.settings import PROJECT_ROOT
-from graph_service.store.records import NotFound
 
 __all__ = [
     "CSP",

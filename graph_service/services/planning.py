@@ -7,20 +7,26 @@ members), new members (joined in the last ``new_member_days``), or a theme (a sk
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import datetime as dt
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
 import networkx as nx
 
 from graph_service.analytics import recommend, subsector_isolation
-from graph_service.analytics.planning import PlanEffect, PlannedPair, candidates_for, plan_effect, select_pairs
+from graph_service.analytics.planning import (
+    PlanEffect,
+    PlannedPair,
+    candidates_for,
+    plan_effect,
+    select_pairs,
+)
 from graph_service.domain import MANAGER, SUBSECTOR_IDS
+from graph_service.errors import InvalidRequest
 from graph_service.interchange import IntroductionRecord
-from graph_service.services.errors import InvalidRequest
 from graph_service.services.introductions import new_introduction_id
-from graph_service.services.projection import ProjectionCache
+from graph_service.services.views import ProjectionCache
 from graph_service.store.database import Database
 from graph_service.store.documents import introduction_row
 

@@ -31,11 +31,11 @@ from pydantic import BaseModel, Field
 
 from graph_service.analytics.kpis import AnonymisedIntroduction
 from graph_service.domain import ERASED_FACILITATOR, MANAGER
+from graph_service.errors import NotFound
 from graph_service.interchange import MemberRecord
 from graph_service.services.visibility import DEFAULT_VISIBILITY, VISIBLE_TO
 from graph_service.store import records
 from graph_service.store.database import Database, Tx
-from graph_service.store.records import NotFound
 
 __all__ = [
     "EXPORT_FORMAT",

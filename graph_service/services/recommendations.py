@@ -1,7 +1,7 @@
 """Partner recommendations and warm introduction paths, as answers a person can act on.
 
 Both are computed on the graph their viewer may see
-(:func:`~graph_service.services.projection.source_for`): a member who has not agreed to be seen,
+(:func:`~graph_service.services.views.source_for`): a member who has not agreed to be seen,
 or a tie the other side has not confirmed, neither appears in nor shapes an answer for anyone
 but the manager.
 """
@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from graph_service.analytics import MAX_HOPS, Recommendation, UnknownMember, WarmPath, recommend, warm_paths
-from graph_service.services.errors import InvalidRequest
-from graph_service.services.projection import ProjectionSource, source_for
+from graph_service.errors import InvalidRequest, NotFound
+from graph_service.services.views import ProjectionSource, source_for
 from graph_service.services.visibility import Audience, Viewer
 from graph_service.store.database import Database
-from graph_service.store.records import NotFound
 
 __all__ = ["Recommendations", "Paths", "recommendations_for", "paths_between", "ignored_penalty",
            "FREE_SHOWS", "IGNORED_DECAY"]
@@ -66,7 +65,7 @@ def recommendations_for(
     """Ranked members ``member_id`` is not tied to, with no open or declined introduction.
 
     Computed on the view of ``viewer`` (else of ``audience``, as seen by ``member_id``; see
-    :func:`~graph_service.services.projection.source_for`): candidates, scores, reasons and
+    :func:`~graph_service.services.views.source_for`): candidates, scores, reasons and
     shared-contact counts only come from members and confirmed ties that viewer may see.
     With ``db``, suggestions shown before and ignored lose rank (:func:`ignored_penalty`); with
     ``record`` too, the ones returned now are remembered as shown to the member.

@@ -22,7 +22,7 @@ from graph_service.services import analyses
 from graph_service.services.analyses import BridgesAnswer, SubsectorsAnswer, Subset
 from graph_service.services.kpis import IntroductionKPIs, introduction_kpis
 from graph_service.services.maps import SUBSECTOR_COLOURS, nav_links, render_template, subsector_name
-from graph_service.services.projection import ProjectionCache
+from graph_service.services.views import ProjectionCache
 
 __all__ = ["Change", "ChangeRow", "Headline", "Report", "build_report", "render_report"]
 

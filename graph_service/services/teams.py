@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from graph_service.analytics.recommendations import score_pairs
 from graph_service.analytics.seating import Seating, seat
 from graph_service.analytics.teams import Team, assemble_teams
+from graph_service.errors import InvalidRequest, NotFound
 from graph_service.interchange import Document
-from graph_service.services.errors import InvalidRequest
-from graph_service.services.projection import ProjectionSource
-from graph_service.store.records import NotFound
+from graph_service.services.views import ProjectionSource
 
 __all__ = ["OrganisationOffer", "MissingSkillOut", "TeamsAnswer", "SeatingAnswer", "teams_for", "tables_for"]
 

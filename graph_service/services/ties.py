@@ -18,10 +18,9 @@ from datetime import date
 from typing import Any, Literal
 
 from graph_service.domain import TieKind
-from graph_service.services.errors import Forbidden, InvalidRequest
+from graph_service.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from graph_service.services.visibility import MANAGER_VIEW, Viewer
 from graph_service.store.database import Database, Tx
-from graph_service.store.records import Conflict, NotFound
 
 __all__ = [
     "TieParty",

@@ -9,7 +9,7 @@ Hiding names is not enough: a member who has not agreed must not shape what othe
 either (a score, a shared-contact count, a path through them). So every answer for a viewer
 other than the manager is computed on :func:`consented_document`, the cluster as that viewer may
 see it, and never on the full graph (see :meth:`ProjectionCache.view
-<graph_service.services.projection.ProjectionCache.view>`).
+<graph_service.services.views.ProjectionCache.view>`).
 """
 
 from __future__ import annotations

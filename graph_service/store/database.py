@@ -19,32 +19,18 @@ import neo4j
 from neo4j import GraphDatabase, ManagedTransaction, unit_of_work
 from neo4j import exceptions as nx_exc
 
+from graph_service.errors import QueryTimeout, StoreUnavailable
 from graph_service.settings import Settings
 from graph_service.store.catalog import query, statements
 
 __all__ = [
     "Database",
-    "StoreError",
-    "StoreUnavailable",
-    "QueryTimeout",
     "Connection",
     "resolve_connection",
     "native",
 ]
 
 T = TypeVar("T")
-
-
-class StoreError(RuntimeError):
-    """Base of the errors the store raises instead of driver exceptions."""
-
-
-class StoreUnavailable(StoreError):
-    """Neo4j does not answer (down, unreachable, or refusing the credentials)."""
-
-
-class QueryTimeout(StoreError):
-    """A query ran past its transaction timeout and was stopped."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from graph_service.domain import ERASED_FACILITATOR
+from graph_service.errors import Conflict, NotFound
 from graph_service.interchange import (
     EventRecord,
     MemberRecord,
@@ -20,8 +21,6 @@ from graph_service.store.database import Database, Tx
 from graph_service.store.documents import member_row
 
 __all__ = [
-    "NotFound",
-    "Conflict",
     "list_members",
     "get_member",
     "get_members",
@@ -39,19 +38,6 @@ __all__ = [
     "get_introduction",
     "count_nodes",
 ]
-
-
-class NotFound(LookupError):
-    """No object with that id; ``kind`` and ``id`` say which."""
-
-    def __init__(self, kind: str, ident: str):
-        super().__init__(f"no {kind} '{ident}'")
-        self.kind = kind
-        self.id = ident
-
-
-class Conflict(ValueError):
-    """The write contradicts what the graph holds (e.g. an id that is taken)."""
 
 
 def _clean(row: dict[str, Any]) -> dict[str, Any]:

@@ -213,7 +213,7 @@ def _frame(page: Any, path_part: str, timeout: float = 20.0) -> Any:
 
 def test_standalone_files_work_from_disk(live_server: LiveServer, tab: Tab, tmp_path: Path) -> None:
     """The CLI's files: everything inline, opened as file:// with no server at all."""
-    from graph_service.services.projection import ProjectionCache
+    from graph_service.services.views import ProjectionCache
 
     cache = ProjectionCache(live_server.server.config.app.state.db)
     files = {

@@ -8,7 +8,8 @@ from starlette.concurrency import run_in_threadpool
 
 from graph_service.api.deps import DatabaseDep, SettingsDep
 from graph_service.api.schemas import ImportSummary, Problems
-from graph_service.interchange import Document, DocumentInvalid, Problem, parse_document
+from graph_service.errors import DocumentInvalid
+from graph_service.interchange import Document, Problem, parse_document
 from graph_service.services.imports import csv_problems, parse_members_csv
 from graph_service.store import documents
 

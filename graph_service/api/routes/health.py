@@ -4,7 +4,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from graph_service.api.schemas import Health
-from graph_service.store.database import Database, StoreError
+from graph_service.errors import StoreError
+from graph_service.store.database import Database
 
 router = APIRouter(tags=["health"])
 

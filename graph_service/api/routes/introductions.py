@@ -16,9 +16,9 @@ from graph_service.api.schemas import (
     IntroductionUpdate,
 )
 from graph_service.domain import IntroductionStatus
+from graph_service.errors import Forbidden
 from graph_service.interchange import Id
 from graph_service.services import introductions
-from graph_service.services.errors import Forbidden
 from graph_service.services.kpis import introduction_kpis
 from graph_service.services.planning import Focus, Plan, plan_introductions
 from graph_service.store import records

@@ -17,10 +17,9 @@ from graph_service.api.auth import (
 from graph_service.api.deps import DatabaseDep, SettingsDep
 from graph_service.api.schemas import MemberUpdate, Page
 from graph_service.domain import SUBSECTOR_IDS
+from graph_service.errors import Forbidden, NotFound
 from graph_service.interchange import Id, MemberRecord
-from graph_service.services.errors import Forbidden
 from graph_service.store import records
-from graph_service.store.records import NotFound
 
 router = APIRouter(prefix="/members", tags=["members"])
 

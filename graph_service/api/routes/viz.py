@@ -17,11 +17,11 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from graph_service.analytics import MAX_HOPS
 from graph_service.api.auth import ManagerPageDep, PageViewDep, PersonPageDep, ensure_member_access
 from graph_service.api.deps import ProjectionDep, SettingsDep
+from graph_service.errors import NotFound
 from graph_service.interchange import SubsectorId
 from graph_service.services import maps, report
 from graph_service.services.maps import SECURITY_HEADERS, parse_pairs, proposed_ties_overlay
-from graph_service.services.projection import ProjectionCache
-from graph_service.store.records import NotFound
+from graph_service.services.views import ProjectionCache
 
 router = APIRouter(tags=["pages"])
 
