@@ -25,9 +25,9 @@ from graph_service.services import analyses, introductions
 from graph_service.services.analyses import Subset
 from graph_service.services.kpis import introduction_kpis
 from graph_service.services.planning import plan_introductions
-from graph_service.services.views import ProjectionCache
 from graph_service.services.recommendations import paths_between, recommendations_for
 from graph_service.services.teams import TeamsAnswer, tables_for, teams_for
+from graph_service.services.views import ProjectionCache
 from graph_service.settings import Settings, get_settings
 from graph_service.store import documents, records
 from graph_service.store.database import Database
@@ -270,8 +270,7 @@ def recommend_cmd(
 ) -> None:
     """Recommended partners for a member, with the reasons."""
     answer = _ask(lambda db, cache: recommendations_for(
-        cache, member, limit=limit, subsector=subsector, skill=skill, cross_sector=cross_sector,
-        audience="manager"), as_json)
+        cache, member, limit=limit, subsector=subsector, skill=skill, cross_sector=cross_sector), as_json)
     if answer is None:
         return
     table = Table(title=f"Recommended partners for {member}", show_lines=True)
@@ -292,8 +291,7 @@ def paths_cmd(
 ) -> None:
     """Warm introduction paths: who can introduce MEMBER to TARGET."""
     answer = _ask(lambda db, cache: paths_between(
-        cache, member, target, k=k, max_hops=max_hops, timeout_s=db.settings.path_timeout_s,
-        audience="manager"), as_json)
+        cache, member, target, k=k, max_hops=max_hops, timeout_s=db.settings.path_timeout_s), as_json)
     if answer is None:
         return
     out.print(answer.message)
@@ -631,7 +629,7 @@ def viz_member_cmd(
     from graph_service.services import maps
 
     _write_page(out_file, lambda cache, _s: maps.render_map(
-        maps.member_page(cache, member, hops=hops, audience="manager"), inline=True))
+        maps.member_page(cache, member, hops=hops), inline=True))
 
 
 @viz_app.command("subsectors")
@@ -654,8 +652,7 @@ def viz_path_cmd(
     from graph_service.services import maps
 
     _write_page(out_file, lambda cache, settings: maps.render_map(
-        maps.paths_page(cache, member, target, k=k, max_hops=max_hops, timeout_s=settings.path_timeout_s,
-                        audience="manager"), inline=True))
+        maps.paths_page(cache, member, target, k=k, max_hops=max_hops, timeout_s=settings.path_timeout_s), inline=True))
 
 
 @app.command("report")

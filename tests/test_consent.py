@@ -33,7 +33,7 @@ from graph_service.store.database import Database
 from graph_service.store.documents import import_document
 
 MEMBER_A = Viewer("member", "a")
-PUBLIC = Viewer("public")
+CLIENT = Viewer("client")
 PRIVATE_NAME = "Hidden Person"
 
 
@@ -111,7 +111,7 @@ def test_consented_document_keeps_what_the_viewer_may_see() -> None:
     assert [(t.source, t.target, t.kind) for t in member.ties] == [("a", "b", "knows")]
     assert member.projects[0].team == ["a", "b"] and member.events[0].attendees == ["a"]
     assert [(x.id, x.facilitator) for x in member.introductions] == [("i1", "manager")]
-    public = consented_document(doc, PUBLIC)
+    public = consented_document(doc, CLIENT)
     assert [m.id for m in public.members] == ["b"] and public.ties == [] and public.introductions == []
     own = consented_document(doc, Viewer("member", "p"))  # a private member sees themselves
     assert [m.id for m in own.members] == ["a", "b", "p"]
@@ -127,15 +127,15 @@ def test_visibility_is_private_unless_given() -> None:
 # -- views -----------------------------------------------------------------------------------------
 
 
-def test_views_are_shared_per_audience_and_rebuilt_after_a_write(
+def test_views_are_shared_per_role_and_rebuilt_after_a_write(
     cache: ProjectionCache, db: Database
 ) -> None:
     assert cache.view(MANAGER_VIEW) is cache
     shared = cache.view(MEMBER_A)
     assert isinstance(shared, ConsentView) and cache.view(Viewer("member", "f")) is shared
-    assert cache.view(Viewer("member")) is shared and cache.view(PUBLIC) is not shared
+    assert cache.view(Viewer("member")) is shared and cache.view(CLIENT) is not shared
     assert set(shared.current().members) == {"a", "c", "f", "d", "g", "h"}
-    assert set(cache.view(PUBLIC).current().members) == {"a", "c"}
+    assert set(cache.view(CLIENT).current().members) == {"a", "c"}
     own = cache.view(Viewer("member", "p"))  # p is private: a view of their own
     assert own is not shared and own is cache.view(Viewer("member", "p"))
     G = own.current().members
@@ -152,7 +152,7 @@ def test_views_are_shared_per_audience_and_rebuilt_after_a_write(
 
 
 def test_a_private_member_neither_appears_in_nor_shapes_recommendations(cache: ProjectionCache) -> None:
-    boss = recommendations_for(cache, "a", audience="manager")
+    boss = recommendations_for(cache, "a")
     top = next(r for r in boss.items if r.id == "c")
     assert top.shared_contact_count == 2 and PRIVATE_NAME in " ".join(top.reasons)
 
@@ -162,37 +162,41 @@ def test_a_private_member_neither_appears_in_nor_shapes_recommendations(cache: P
     assert seen.shared_contacts == ("f",) and seen.shared_contact_count == 1
     assert seen.score < top.score  # p no longer adds to it
 
-    public = recommendations_for(cache.view(PUBLIC), "a")
+    public = recommendations_for(cache.view(CLIENT), "a")
     assert {r.id for r in public.items} <= {"c"} and PRIVATE_NAME not in _text(public)
     assert all(r.shared_contact_count == 0 and "Member f" not in _text(r) for r in public.items)
     with pytest.raises(NotFound):  # the public does not see f at all
-        recommendations_for(cache.view(PUBLIC), "f")
+        recommendations_for(cache.view(CLIENT), "f")
     with pytest.raises(NotFound):
         recommendations_for(cache.view(MEMBER_A), "p")
 
 
-def test_the_old_audience_argument_computes_on_the_consented_view(cache: ProjectionCache) -> None:
-    via_audience = recommendations_for(cache, "a", audience="member")
-    assert via_audience == recommendations_for(cache.view(MEMBER_A), "a")
-    assert recommendations_for(cache.view(PUBLIC), "a", audience="member") == recommendations_for(
-        cache.view(PUBLIC), "a")  # an audience never widens a view
+def test_every_answer_from_the_projection_takes_its_view_and_nothing_else_about_audience() -> None:
+    """The view is a required first argument: leaving it out cannot silently change whose answer it is."""
+    import inspect
+
+    for service in (recommendations_for, paths_between, maps.member_page, maps.paths_page, maps.ecosystem_page):
+        params = inspect.signature(service).parameters
+        first = next(iter(params.values()))
+        assert first.name == "view" and first.default is inspect.Parameter.empty, service.__name__
+        assert not {"audience", "viewer", "cache"} & set(params), service.__name__
 
 
 def test_a_path_only_through_a_private_member_is_found_for_the_manager_only(cache: ProjectionCache) -> None:
-    boss = paths_between(cache, "a", "d", audience="manager")
+    boss = paths_between(cache, "a", "d")
     assert boss.items[0].members == ("a", "p", "d") and all("p" in p.members for p in boss.items)
     member = paths_between(cache.view(MEMBER_A), "a", "d")
     assert member.items == () and "No path" in member.message
     with pytest.raises(NotFound):
         paths_between(cache.view(MEMBER_A), "a", "p")
     with pytest.raises(NotFound):  # d is not public
-        paths_between(cache.view(PUBLIC), "a", "d")
+        paths_between(cache.view(CLIENT), "a", "d")
 
 
 def test_maps_leave_private_members_out(cache: ProjectionCache) -> None:
-    assert "p" in _map_ids(maps.member_page(cache, "a", audience="manager"))
+    assert "p" in _map_ids(maps.member_page(cache, "a"))
     assert "p" in _map_ids(maps.ecosystem_page(cache))
-    for viewer in (MEMBER_A, PUBLIC):
+    for viewer in (MEMBER_A, CLIENT):
         view = cache.view(viewer)
         page = maps.member_page(view, "a", hops=2)
         assert "p" not in _map_ids(page) and "d" not in _map_ids(page)
@@ -201,7 +205,7 @@ def test_maps_leave_private_members_out(cache: ProjectionCache) -> None:
         assert "p" not in _map_ids(eco) and PRIVATE_NAME not in maps.render_map(eco)
         assert PRIVATE_NAME not in maps.ecosystem_html(view)
         assert PRIVATE_NAME not in maps.render_map(maps.paths_page(view, "a", "c"))
-    assert _map_ids(maps.ecosystem_page(cache.view(PUBLIC))) == {"a", "c"}
+    assert _map_ids(maps.ecosystem_page(cache.view(CLIENT))) == {"a", "c"}
     own = maps.member_page(cache.view(Viewer("member", "p")), "p")
     assert _map_ids(own) == {"p", "a", "c", "d"}  # a private member sees their own map
 
@@ -218,7 +222,7 @@ def test_an_unconfirmed_tie_shows_once_confirmed_and_goes_when_withdrawn(
     assert paths_between(view, "a", "h").items == ()
     assert all("g" not in r.shared_contacts for r in recommendations_for(view, "a").items)
     assert "g" not in _map_ids(maps.member_page(view, "a"))
-    assert [p.members for p in paths_between(cache, "a", "h", audience="manager").items] == [("a", "g", "h")]
+    assert [p.members for p in paths_between(cache, "a", "h").items] == [("a", "g", "h")]
 
     r = client.post("/api/v1/members/a/ties/g/confirm")
     assert r.status_code == 200, r.text
@@ -231,7 +235,7 @@ def test_an_unconfirmed_tie_shows_once_confirmed_and_goes_when_withdrawn(
 
     assert client.delete("/api/v1/members/g/ties/a").status_code == 204
     assert paths_between(cache.view(MEMBER_A), "a", "h").items == ()
-    assert paths_between(cache, "a", "h", audience="manager").items == ()
+    assert paths_between(cache, "a", "h").items == ()
 
 
 def test_withdrawing_consent_takes_effect_on_the_next_request(client: TestClient, db: Database) -> None:
@@ -253,7 +257,7 @@ def test_withdrawing_consent_takes_effect_on_the_next_request(client: TestClient
     assert paths_between(view, "a", "c").items == ()
     assert "f" not in _map_ids(maps.ecosystem_page(view)) and "f" not in _map_ids(maps.member_page(view, "a"))
     # The manager still sees everything, and f still sees themselves.
-    boss = next(r for r in recommendations_for(cache, "a", audience="manager").items if r.id == "c")
+    boss = next(r for r in recommendations_for(cache, "a").items if r.id == "c")
     assert set(boss.shared_contacts) == {"f", "p"}
     assert "f" in _map_ids(maps.ecosystem_page(cache))
     assert "f" in cache.view(Viewer("member", "f")).current().members

@@ -24,7 +24,6 @@ from graph_service.analytics.communities import (
     detect_communities,
     normalised_mutual_information,
 )
-from graph_service.analytics.paths import MAX_HOPS, Hop, Intermediary, WarmPath, warm_paths
 from graph_service.analytics.graph import (
     build_collaboration_graph,
     edge_kinds,
@@ -34,6 +33,7 @@ from graph_service.analytics.graph import (
     subset,
     ties_graph,
 )
+from graph_service.analytics.paths import MAX_HOPS, Hop, Intermediary, WarmPath, warm_paths
 from graph_service.analytics.recommendations import (
     Recommendation,
     RecommenderWeights,

@@ -38,9 +38,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from graph_service.api.deps import get_database, get_projection
 from graph_service.errors import ConfigurationError, Forbidden, LoginRequired, NotAuthenticated, RateLimited
-from graph_service.services.keys import Role, find_key
-from graph_service.services.views import ProjectionSource
-from graph_service.services.visibility import MANAGER_VIEW, VISIBLE_TO, Viewer
+from graph_service.services.keys import find_key
+from graph_service.services.views import GraphView
+from graph_service.services.visibility import MANAGER_VIEW, Role, Viewer
 from graph_service.settings import Settings
 
 __all__ = [
@@ -58,14 +58,11 @@ __all__ = [
     "PersonPageDep",
     "manager_only",
     "people_only",
-    "visible_ids",
     "ViewDep",
     "PageViewDep",
     "require_roles",
     "ensure_member_access",
     "SESSION_COOKIE",
-    "may_see_member",
-    "visible_levels",
     "retry_after_header",
 ]
 
@@ -88,9 +85,7 @@ class Principal:
         """Whose eyes the graph is shown through (the consented view for members and clients)."""
         if self.role == "manager":
             return MANAGER_VIEW
-        if self.role == "member":
-            return Viewer("member", self.member_id)
-        return Viewer("public")
+        return Viewer(self.role, self.member_id if self.role == "member" else None)
 
     @property
     def is_manager(self) -> bool:
@@ -324,44 +319,23 @@ def ensure_member_access(principal: Principal, member_id: str) -> None:
     raise Forbidden(f"only the manager or member '{member_id}' may do this")
 
 
-def visible_ids(view: ProjectionSource) -> frozenset[str] | None:
-    """The ids of the members (and organisations) a view shows, or None for the manager's view."""
-    if view.viewer.audience == "manager":
-        return None
-    doc = view.current().document
-    return frozenset([m.id for m in doc.members] + [o.id for o in doc.organisations])
-
-
-def _view(request: Request, principal: Principal) -> ProjectionSource:
+def _view(request: Request, principal: Principal) -> GraphView:
     return get_projection(request).view(principal.viewer)
 
 
-def get_view(request: Request, principal: CallerDep) -> ProjectionSource:
+def get_view(request: Request, principal: CallerDep) -> GraphView:
     """The projection as the caller may see it: everything for the manager, the consented view
     (visible members, confirmed ties) for members and client applications."""
     return _view(request, principal)
 
 
-def get_page_view(request: Request, principal: PageCallerDep) -> ProjectionSource:
+def get_page_view(request: Request, principal: PageCallerDep) -> GraphView:
     return _view(request, principal)
 
 
-ViewDep = Annotated[ProjectionSource, Depends(get_view)]
-PageViewDep = Annotated[ProjectionSource, Depends(get_page_view)]
+ViewDep = Annotated[GraphView, Depends(get_view)]
+PageViewDep = Annotated[GraphView, Depends(get_page_view)]
 
 
 def retry_after_header(seconds: float) -> str:
     return str(max(1, math.ceil(seconds)))
-
-
-def may_see_member(principal: Principal, member_id: str, visibility: str) -> bool:
-    """May the caller see this member's profile? The manager always; a member their own and those
-    whose visibility is ``members`` or ``public``; a client application only ``public`` ones."""
-    if principal.is_manager or (principal.role == "member" and principal.member_id == member_id):
-        return True
-    return visibility in VISIBLE_TO[principal.viewer.audience]
-
-
-def visible_levels(principal: Principal) -> list[str]:
-    """The visibility settings of the members the caller may list."""
-    return sorted(VISIBLE_TO[principal.viewer.audience])

@@ -10,7 +10,7 @@ from graph_service.services.views import ProjectionCache
 from graph_service.settings import Settings
 from graph_service.store.database import Database
 
-__all__ = ["DatabaseDep", "SettingsDep", "ProjectionDep"]
+__all__ = ["DatabaseDep", "SettingsDep", "get_database", "get_projection"]
 
 
 def get_database(request: Request) -> Database:
@@ -32,4 +32,3 @@ def get_projection(request: Request) -> ProjectionCache:
     return request.app.state.projection
 
 
-ProjectionDep = Annotated[ProjectionCache, Depends(get_projection)]

@@ -25,7 +25,7 @@ from graph_service.analytics import (
     subsector_matrix,
     subset,
 )
-from graph_service.services.views import Projection, ProjectionCache
+from graph_service.services.views import GraphView, Projection
 
 __all__ = [
     "Subset",
@@ -74,27 +74,27 @@ class BridgesAnswer:
     subset: Subset
 
 
-def communities(cache: ProjectionCache, where: Subset = Subset(), *, seed: int = 42,
+def communities(view: GraphView, where: Subset = Subset(), *, seed: int = 42,
                 resolution: float = 1.0) -> CommunityReport:
     def compute(p: Projection) -> CommunityReport:
         return detect_communities(where.apply(p.members), seed=seed, resolution=resolution)
 
-    return cache.memo(("communities", where, seed, resolution), compute)
+    return view.memo(("communities", where, seed, resolution), compute)
 
 
-def subsectors(cache: ProjectionCache, where: Subset = Subset()) -> SubsectorsAnswer:
+def subsectors(view: GraphView, where: Subset = Subset()) -> SubsectorsAnswer:
     def compute(p: Projection) -> SubsectorsAnswer:
         report = subsector_isolation(where.apply(p.members))
         return SubsectorsAnswer(report.subsectors, report.isolated_members, report.overall_ei_index, where)
 
-    return cache.memo(("subsectors", where), compute)
+    return view.memo(("subsectors", where), compute)
 
 
-def matrix(cache: ProjectionCache, where: Subset = Subset()) -> Matrix:
-    return cache.memo(("matrix", where), lambda p: subsector_matrix(where.apply(p.members)))
+def matrix(view: GraphView, where: Subset = Subset()) -> Matrix:
+    return view.memo(("matrix", where), lambda p: subsector_matrix(where.apply(p.members)))
 
 
-def bridges(cache: ProjectionCache, where: Subset = Subset(), *, limit: int = 20, seed: int = 42) -> BridgesAnswer:
+def bridges(view: GraphView, where: Subset = Subset(), *, limit: int = 20, seed: int = 42) -> BridgesAnswer:
     def compute(p: Projection) -> BridgesAnswer:
         G = where.apply(p.members)
         k = BETWEENNESS_SAMPLE if G.number_of_nodes() > EXACT_BETWEENNESS_LIMIT else None
@@ -103,4 +103,4 @@ def bridges(cache: ProjectionCache, where: Subset = Subset(), *, limit: int = 20
         return BridgesAnswer(report.brokers, report.bridge_ties, report.articulation_points, links,
                              report.betweenness_k, where)
 
-    return cache.memo(("bridges", where, limit, seed), compute)
+    return view.memo(("bridges", where, limit, seed), compute)

@@ -12,16 +12,16 @@ from datetime import date
 from graph_service.analytics.kpis import AnonymisedIntroduction, IntroductionKPIs
 from graph_service.analytics.kpis import introduction_kpis as compute_kpis
 from graph_service.services.privacy import anonymised_introductions
-from graph_service.services.views import ProjectionCache, ProjectionSource
+from graph_service.services.views import GraphView
 
 __all__ = ["introduction_kpis", "IntroductionKPIs"]
 
 
-def _anonymised(cache: ProjectionSource) -> tuple[AnonymisedIntroduction, ...]:
-    # Only the manager's cache sees them: a consented view holds no erased member's traces.
-    return anonymised_introductions(cache.database) if isinstance(cache, ProjectionCache) else ()
+def _anonymised(view: GraphView) -> tuple[AnonymisedIntroduction, ...]:
+    # Only the manager's view sees them: a consented view holds no erased member's traces.
+    return anonymised_introductions(view.database) if view.viewer.role == "manager" else ()
 
 
-def introduction_kpis(cache: ProjectionSource, *, since: date | None = None) -> IntroductionKPIs:
-    return cache.memo(("kpis", since), lambda p: compute_kpis(p.document, p.members, since=since,
-                                                              anonymised=_anonymised(cache)))
+def introduction_kpis(view: GraphView, *, since: date | None = None) -> IntroductionKPIs:
+    return view.memo(("kpis", since), lambda p: compute_kpis(p.document, p.members, since=since,
+                                                              anonymised=_anonymised(view)))

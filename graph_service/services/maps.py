@@ -48,9 +48,9 @@ from graph_service.analytics import Community, edge_kinds, ties_graph
 from graph_service.domain import SUBSECTOR_BY_ID, SUBSECTOR_IDS
 from graph_service.errors import InvalidRequest, NotFound
 from graph_service.services import analyses
-from graph_service.services.views import Projection, ProjectionSource, source_for
 from graph_service.services.recommendations import paths_between
-from graph_service.services.visibility import Audience, Viewer
+from graph_service.services.views import GraphView, Projection
+from graph_service.services.visibility import Role
 from graph_service.settings import PROJECT_ROOT
 
 __all__ = [
@@ -542,26 +542,26 @@ EXACT_BETWEENNESS_MAX = 1_000
 BETWEENNESS_SAMPLE = 250
 
 
-def _ties(cache: ProjectionSource) -> nx.Graph:
-    return cache.memo(("viz", "ties"), lambda p: ties_graph(p.members))
+def _ties(view: GraphView) -> nx.Graph:
+    return view.memo(("viz", "ties"), lambda p: ties_graph(p.members))
 
 
-def _betweenness(cache: ProjectionSource) -> tuple[dict[str, float], int | None]:
+def _betweenness(view: GraphView) -> tuple[dict[str, float], int | None]:
     """Betweenness of every member on the ties graph (unweighted, normalised, like brokerage):
     exact up to :data:`EXACT_BETWEENNESS_MAX` members, else from a seeded sample of sources."""
 
     def compute(p: Projection) -> tuple[dict[str, float], int | None]:
-        T = _ties(cache)
+        T = _ties(view)
         n = T.number_of_nodes()
         k = BETWEENNESS_SAMPLE if n > EXACT_BETWEENNESS_MAX else None
         bc = nx.betweenness_centrality(T, k=k, normalized=True, weight=None, seed=42 if k else None)
         return bc, k
 
-    return cache.memo(("viz", "betweenness"), compute)
+    return view.memo(("viz", "betweenness"), compute)
 
 
-def _communities(cache: ProjectionSource) -> tuple[tuple[Community, ...], dict[str, str]]:
-    report = analyses.communities(cache)
+def _communities(view: GraphView) -> tuple[tuple[Community, ...], dict[str, str]]:
+    report = analyses.communities(view)
     where = {n: c.id for c in report.communities for n in c.members}
     return report.communities, where
 
@@ -847,14 +847,14 @@ def _apply_overlays(
         )
 
 
-def nav_links(audience: str = "manager") -> list[tuple[str, str]]:
+def nav_links(role: Role) -> list[tuple[str, str]]:
     """The pages' menu; the report is the manager's only."""
     links = [
         ("Ecosystem", "/viz/ecosystem"),
         ("Subsectors", "/viz/subsectors"),
         ("Members", "/members-app"),
     ]
-    return [*links, ("Report", "/report")] if audience == "manager" else links
+    return [*links, ("Report", "/report")] if role == "manager" else links
 
 
 # -- the ecosystem ---------------------------------------------------------------------------------
@@ -863,7 +863,7 @@ Grouping = Literal["community", "subsector"]
 
 
 def ecosystem_page(
-    cache: ProjectionSource,
+    view: GraphView,
     *,
     threshold: int = 2000,
     group: Grouping = "community",
@@ -878,10 +878,10 @@ def ecosystem_page(
     community (``group="community"``) or subsector, sized by members, with the ties between
     them; ``community=`` / ``subsector=`` drill down to one group's members.
     """
-    projection = cache.current()
+    projection = view.current()
     G = projection.members
-    T = _ties(cache)
-    communities, where = _communities(cache)
+    T = _ties(view)
+    communities, where = _communities(view)
     if community is not None and subsector is not None:
         raise InvalidRequest("community", "choose a community or a subsector, not both")
     if community is not None:
@@ -889,7 +889,7 @@ def ecosystem_page(
         if found is None:
             raise NotFound("community", community)
         return _ecosystem_members(
-            cache,
+            view,
             G,
             T,
             list(found.members),
@@ -906,7 +906,7 @@ def ecosystem_page(
             raise InvalidRequest("subsector", f"unknown subsector '{subsector}'")
         members = [n for n, s in G.nodes(data="subsector") if s == subsector]
         return _ecosystem_members(
-            cache,
+            view,
             G,
             T,
             members,
@@ -920,9 +920,9 @@ def ecosystem_page(
         )
     n_members = G.number_of_nodes()
     if aggregate or (aggregate is None and n_members > threshold):
-        return _aggregate_page(cache, G, T, communities, where, group, threshold, overlays)
+        return _aggregate_page(view, G, T, communities, where, group, threshold, overlays)
     return _ecosystem_members(
-        cache,
+        view,
         G,
         T,
         sorted(G.nodes),
@@ -938,7 +938,7 @@ def ecosystem_page(
 
 
 def ecosystem_html(
-    cache: ProjectionSource,
+    view: GraphView,
     *,
     threshold: int = 2000,
     group: Grouping = "community",
@@ -953,7 +953,7 @@ def ecosystem_html(
     def build(_p: Projection | None = None) -> str:
         return render_map(
             ecosystem_page(
-                cache,
+                view,
                 threshold=threshold,
                 group=group,
                 community=community,
@@ -969,11 +969,11 @@ def ecosystem_html(
         key: tuple[Any, ...] = ("viz", "ecosystem-html", threshold, community, subsector)
     else:
         key = ("viz", "ecosystem-html", threshold, group, aggregate)
-    return cache.memo(key, build)
+    return view.memo(key, build)
 
 
 def _ecosystem_members(
-    cache: ProjectionSource,
+    view: GraphView,
     G: nx.Graph,
     T: nx.Graph,
     members: list[str],
@@ -987,7 +987,7 @@ def _ecosystem_members(
     colouring: str,
     whole: bool = False,
 ) -> MapPage:
-    bc, k = _betweenness(cache)
+    bc, k = _betweenness(view)
     notes: list[str] = []
     if len(members) > threshold:
         notes.append(f"Showing the {threshold} strongest brokers of {len(members)} members.")
@@ -1009,14 +1009,14 @@ def _ecosystem_members(
         ordered = sorted(groups.values(), key=lambda g: (-len(g), g[0]))
         return community_layout(T.subgraph(keep), ordered)
 
-    pos = cache.memo(key, layout)
+    pos = view.memo(key, layout)
     big = len(members) > 600
     page = MapPage(
         kind="ecosystem",
         title=title,
         subtitle=subtitle,
         net=_network(),
-        nav=nav_links(cache.viewer.audience),
+        nav=nav_links(view.viewer.role),
         filters=True,
         notes=notes,
     )
@@ -1043,7 +1043,7 @@ def _ecosystem_members(
     ties_shown = sum(1 for e in page.net.edges if not str(e["id"]).startswith("o"))
     page.summary = [("Members", str(len(members))), ("Ties", str(ties_shown))]
     if not whole:
-        page.nav = nav_links(cache.viewer.audience) + [("Whole cluster", "/viz/ecosystem?aggregate=true")]
+        page.nav = nav_links(view.viewer.role) + [("Whole cluster", "/viz/ecosystem?aggregate=true")]
     return page
 
 
@@ -1078,7 +1078,7 @@ def _member_adder(
 
 
 def _aggregate_page(
-    cache: ProjectionSource,
+    view: GraphView,
     G: nx.Graph,
     T: nx.Graph,
     communities: Sequence[Community],
@@ -1139,7 +1139,7 @@ def _aggregate_page(
         centres = separate(centres, R, gap=40.0)
         return {g: (round(float(x), 1), round(float(y), 1)) for g, (x, y) in zip(ids, centres, strict=True)}
 
-    pos = cache.memo(("viz", "aggregate-layout", group), layout) if ids else {}
+    pos = view.memo(("viz", "aggregate-layout", group), layout) if ids else {}
     total_members = G.number_of_nodes()
     label = "communities" if group == "community" else "subsectors"
     page = MapPage(
@@ -1148,7 +1148,7 @@ def _aggregate_page(
         subtitle=f"{total_members} members, {T.number_of_edges()} ties: one node per "
         f"{group}; click one to see its members",
         net=_network(),
-        nav=nav_links(cache.viewer.audience),
+        nav=nav_links(view.viewer.role),
         search=True,
     )
     page.net.options = _options(big=False, value_scaling=False)
@@ -1194,7 +1194,7 @@ def _aggregate_page(
     }
     page.colouring = "group"
     other = "subsector" if group == "community" else "community"
-    page.nav = nav_links(cache.viewer.audience) + [(f"Group by {other}", f"/viz/ecosystem?aggregate=true&group={other}")]
+    page.nav = nav_links(view.viewer.role) + [(f"Group by {other}", f"/viz/ecosystem?aggregate=true&group={other}")]
     no_ties = sum(1 for c in communities if c.size == 1) if group == "community" else 0
     page.notes.append(
         f"{total_members} members is above the map's limit of {threshold}: showing {len(ids)} "
@@ -1221,27 +1221,23 @@ MAX_NEIGHBOURHOOD = 400
 
 
 def member_page(
-    cache: ProjectionSource,
+    view: GraphView,
     member_id: str,
     *,
     hops: int = 1,
-    audience: Audience = "member",
     overlays: Sequence[Overlay] = (),
     max_nodes: int = MAX_NEIGHBOURHOOD,
-    viewer: Viewer | None = None,
 ) -> MapPage:
-    """A member's ties, one or two hops out, the member in the middle; drawn on the view of
-    ``viewer`` (else of ``audience``, as seen by ``member_id``), so members the viewer may not
-    see and unconfirmed ties are not there at all."""
+    """A member's ties, one or two hops out, the member in the middle; drawn on ``view``, so
+    members the viewer may not see and unconfirmed ties are not there at all."""
     if hops not in (1, 2):
         raise InvalidRequest("hops", "1 or 2")
-    cache = source_for(cache, viewer=viewer, audience=audience, member_id=member_id)
-    G = cache.current().members
+    G = view.current().members
     if member_id not in G:
         raise NotFound("member", member_id)
-    T = _ties(cache)
-    bc, _k = _betweenness(cache)
-    _communities_, where = _communities(cache)
+    T = _ties(view)
+    bc, _k = _betweenness(view)
+    _communities_, where = _communities(view)
     dist = {member_id: 0}
     frontier = [member_id]
     for level in (1, 2)[:hops]:
@@ -1273,7 +1269,7 @@ def member_page(
         title=name,
         subtitle=f"{member_id} · ties within {hops} hop{'s' if hops > 1 else ''}",
         net=_network(),
-        nav=nav_links(cache.viewer.audience),
+        nav=nav_links(view.viewer.role),
         notes=notes,
     )
     page.net.options = _options(big=False, label_min=11, label_max=22, draw_threshold=5)
@@ -1303,7 +1299,7 @@ def member_page(
         ("Members shown", str(len(nodes))),
         ("Direct ties", str(sum(1 for d in dist.values() if d == 1))),
     ]
-    page.nav = nav_links(cache.viewer.audience) + [
+    page.nav = nav_links(view.viewer.role) + [
         ("1 hop", f"/viz/members/{member_id}?hops=1"),
         ("2 hops", f"/viz/members/{member_id}?hops=2"),
     ]
@@ -1324,11 +1320,11 @@ ISOLATED_EI = -0.5
 """A subsector whose E-I index is at or below this keeps most of its ties inside: marked isolated."""
 
 
-def subsectors_page(cache: ProjectionSource) -> MapPage:
+def subsectors_page(view: GraphView) -> MapPage:
     """The twelve subsectors as nodes (size: members), the ties between them as weighted edges;
     isolated subsectors (E-I <= -0.5, or no tie outside) stand out with a thick red dashed ring."""
-    answer = analyses.subsectors(cache)
-    matrix = analyses.matrix(cache)
+    answer = analyses.subsectors(view)
+    matrix = analyses.matrix(view)
     items = {s.id: s for s in answer.items}
     ids = [s for s in matrix.ids if s in SUBSECTOR_BY_ID]
     page = MapPage(
@@ -1337,7 +1333,7 @@ def subsectors_page(cache: ProjectionSource) -> MapPage:
         subtitle="Node size: members; edge width: ties between two subsectors; "
         "red ring: isolated (E-I index at most -0.5)",
         net=_network(),
-        nav=nav_links(cache.viewer.audience),
+        nav=nav_links(view.viewer.role),
         search=False,
     )
     page.net.options = _options(big=False, value_scaling=False)
@@ -1421,33 +1417,28 @@ MAX_CONTEXT = 12
 
 
 def paths_page(
-    cache: ProjectionSource,
+    view: GraphView,
     source: str,
     target: str,
     *,
     k: int = 3,
     max_hops: int = 4,
     timeout_s: float = 5.0,
-    audience: Audience = "member",
-    viewer: Viewer | None = None,
 ) -> MapPage:
     """The warm paths from ``source`` to ``target`` (most trusted first, one colour each), laid out
-    left to right, with a few of both ends' other contacts greyed out for context; on the view of
-    ``viewer`` (else of ``audience``, as seen by ``source``)."""
-    cache = source_for(cache, viewer=viewer, audience=audience, member_id=source)
-    answer = paths_between(cache, source, target, k=k, max_hops=max_hops, timeout_s=timeout_s,
-                           viewer=cache.viewer)
-    G = cache.current().members
-    T = _ties(cache)
-    bc, _k = _betweenness(cache)
-    _c, where = _communities(cache)
+    left to right, with a few of both ends' other contacts greyed out for context; on ``view``."""
+    answer = paths_between(view, source, target, k=k, max_hops=max_hops, timeout_s=timeout_s)
+    G = view.current().members
+    T = _ties(view)
+    bc, _k = _betweenness(view)
+    _c, where = _communities(view)
     name = lambda n: G.nodes[n].get("name", n)
     page = MapPage(
         kind="paths",
         title=f"Warm paths: {name(source)} → {name(target)}",
         subtitle=answer.message,
         net=_network(),
-        nav=nav_links(cache.viewer.audience),
+        nav=nav_links(view.viewer.role),
         search=False,
     )
     page.net.options = _options(big=False, value_scaling=False)

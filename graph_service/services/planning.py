@@ -26,7 +26,7 @@ from graph_service.domain import MANAGER, SUBSECTOR_IDS
 from graph_service.errors import InvalidRequest
 from graph_service.interchange import IntroductionRecord
 from graph_service.services.introductions import new_introduction_id
-from graph_service.services.views import ProjectionCache
+from graph_service.services.views import GraphView
 from graph_service.store.database import Database
 from graph_service.store.documents import introduction_row
 
@@ -87,7 +87,7 @@ def _sources(G: nx.Graph, focus: Focus, theme: str | None, new_since: date) -> t
 
 
 def plan_introductions(
-    cache: ProjectionCache,
+    view: GraphView,
     db: Database,
     *,
     total: int,
@@ -104,7 +104,7 @@ def plan_introductions(
     """Propose up to ``total`` introductions, nobody above ``max_per_member`` (open introductions
     they already carry count when ``count_open``), with their reasons and expected effect."""
     today = today or date.today()
-    projection = cache.current()
+    projection = view.current()
     G = projection.full if organisations else projection.members
     sources, cross = _sources(projection.members, focus, theme, today - timedelta(days=new_member_days))
     sources = sources[:MAX_SOURCES]

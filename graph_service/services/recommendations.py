@@ -1,9 +1,8 @@
 """Partner recommendations and warm introduction paths, as answers a person can act on.
 
-Both are computed on the graph their viewer may see
-(:func:`~graph_service.services.views.source_for`): a member who has not agreed to be seen,
-or a tie the other side has not confirmed, neither appears in nor shapes an answer for anyone
-but the manager.
+Both are computed on the :class:`~graph_service.services.views.GraphView` they are given, the
+graph as their caller may see it: a member who has not agreed to be seen, or a tie the other
+side has not confirmed, neither appears in nor shapes an answer for anyone but the manager.
 """
 
 from __future__ import annotations
@@ -14,9 +13,9 @@ from datetime import date
 
 from graph_service.analytics import MAX_HOPS, Recommendation, UnknownMember, WarmPath, recommend, warm_paths
 from graph_service.errors import InvalidRequest, NotFound
-from graph_service.services.views import ProjectionSource, source_for
-from graph_service.services.visibility import Audience, Viewer
+from graph_service.services.views import GraphView
 from graph_service.store.database import Database
+from graph_service.store.recommendations import impression_counts, record_impressions
 
 __all__ = ["Recommendations", "Paths", "recommendations_for", "paths_between", "ignored_penalty",
            "FREE_SHOWS", "IGNORED_DECAY"]
@@ -49,7 +48,7 @@ class Paths:
 
 
 def recommendations_for(
-    cache: ProjectionSource,
+    view: GraphView,
     member_id: str,
     *,
     db: Database | None = None,
@@ -59,18 +58,15 @@ def recommendations_for(
     skill: str | None = None,
     cross_sector: bool = False,
     organisations: bool = False,
-    audience: Audience = "member",
-    viewer: Viewer | None = None,
 ) -> Recommendations:
     """Ranked members ``member_id`` is not tied to, with no open or declined introduction.
 
-    Computed on the view of ``viewer`` (else of ``audience``, as seen by ``member_id``; see
-    :func:`~graph_service.services.views.source_for`): candidates, scores, reasons and
-    shared-contact counts only come from members and confirmed ties that viewer may see.
+    Computed on ``view``: candidates, scores, reasons and shared-contact counts only come from
+    the members and ties that view holds.
     With ``db``, suggestions shown before and ignored lose rank (:func:`ignored_penalty`); with
     ``record`` too, the ones returned now are remembered as shown to the member.
     """
-    projection = source_for(cache, viewer=viewer, audience=audience, member_id=member_id).current()
+    projection = view.current()
     G = projection.full if organisations else projection.members
     if member_id not in G or G.nodes[member_id].get("node_type") == "organisation":
         raise NotFound("member", member_id)
@@ -78,9 +74,9 @@ def recommendations_for(
         raise InvalidRequest("skill", f"unknown skill '{skill}'")
     penalties: dict[str, float] = {}
     if db is not None:
-        for row in db.rows("recommendations/get_impressions", {"member": member_id}):
-            if (p := ignored_penalty(int(row["count"]))) < 1.0:
-                penalties[row["id"]] = p
+        for other, count in impression_counts(db, member_id).items():
+            if (p := ignored_penalty(count)) < 1.0:
+                penalties[other] = p
     try:
         items = recommend(
             G, member_id, limit=limit, subsector=subsector, skill=skill, cross_sector=cross_sector,
@@ -90,30 +86,26 @@ def recommendations_for(
         raise NotFound("member", member_id) from None
     if db is not None and record and items:
         shown = [r.id for r in items]
-        db.write(lambda tx: tx.run("recommendations/record_impressions", member=member_id, shown=shown,
-                                   today=date.today()), bump=False)
+        record_impressions(db, member_id, shown, today=date.today())
     return Recommendations(member_id, tuple(items))
 
 
 def paths_between(
-    cache: ProjectionSource,
+    view: GraphView,
     source: str,
     target: str,
     *,
     k: int = 3,
     max_hops: int = 4,
     timeout_s: float = 5.0,
-    audience: Audience = "member",
-    viewer: Viewer | None = None,
 ) -> Paths:
-    """Up to ``k`` warm paths from ``source`` to ``target``, most trusted first, on the view of
-    ``viewer`` (else of ``audience``, as seen by ``source``): nobody the viewer may not see is an
-    intermediary, and an unconfirmed tie is no hop."""
+    """Up to ``k`` warm paths from ``source`` to ``target``, most trusted first, on ``view``:
+    nobody the view leaves out is an intermediary, and a tie it does not hold is no hop."""
     if max_hops > MAX_HOPS:
         raise InvalidRequest("max_hops", f"at most {MAX_HOPS}")
     if source == target:
         raise InvalidRequest("target", "the target is the member itself")
-    G = source_for(cache, viewer=viewer, audience=audience, member_id=source).current().members
+    G = view.current().members
     for ident in (source, target):
         if ident not in G:
             raise NotFound("member", ident)

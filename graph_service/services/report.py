@@ -22,7 +22,7 @@ from graph_service.services import analyses
 from graph_service.services.analyses import BridgesAnswer, SubsectorsAnswer, Subset
 from graph_service.services.kpis import IntroductionKPIs, introduction_kpis
 from graph_service.services.maps import SUBSECTOR_COLOURS, nav_links, render_template, subsector_name
-from graph_service.services.views import ProjectionCache
+from graph_service.services.views import GraphView
 
 __all__ = ["Change", "ChangeRow", "Headline", "Report", "build_report", "render_report"]
 
@@ -77,7 +77,7 @@ class Report:
     change: Change | None
 
 
-def _headline(cache: ProjectionCache, where: Subset) -> Headline:
+def _headline(view: GraphView, where: Subset) -> Headline:
     def compute(p: Any) -> tuple[int, int, int]:
         G = where.apply(p.members)
         T = ties_graph(G)
@@ -85,9 +85,9 @@ def _headline(cache: ProjectionCache, where: Subset) -> Headline:
         cross = sum(1 for u, v in T.edges() if primary.get(u) != primary.get(v))
         return G.number_of_nodes(), T.number_of_edges(), cross
 
-    members, ties, cross = cache.memo(("report", "counts", where), compute)
-    comm = analyses.communities(cache, where)
-    subs = analyses.subsectors(cache, where)
+    members, ties, cross = view.memo(("report", "counts", where), compute)
+    comm = analyses.communities(view, where)
+    subs = analyses.subsectors(view, where)
     return Headline(
         members=members,
         ties=ties,
@@ -101,17 +101,17 @@ def _headline(cache: ProjectionCache, where: Subset) -> Headline:
     )
 
 
-def build_report(cache: ProjectionCache, *, since: date | None = None, today: date | None = None) -> Report:
+def build_report(view: GraphView, *, since: date | None = None, today: date | None = None) -> Report:
     """Gather every figure of the report (memoised per graph version, like the analyses)."""
-    projection = cache.current()
+    projection = view.current()
     now = Subset()
-    headline = _headline(cache, now)
-    subsectors = analyses.subsectors(cache, now)
+    headline = _headline(view, now)
+    subsectors = analyses.subsectors(view, now)
     change = None
     if since is not None:
         before_where = Subset(joined_before=since)
-        before = _headline(cache, before_where)
-        old = {s.id: s for s in analyses.subsectors(cache, before_where).items}
+        before = _headline(view, before_where)
+        old = {s.id: s for s in analyses.subsectors(view, before_where).items}
         rows = tuple(
             ChangeRow(
                 s.id,
@@ -123,16 +123,16 @@ def build_report(cache: ProjectionCache, *, since: date | None = None, today: da
             for s in sorted(subsectors.items, key=lambda x: x.id)
             if s.id in SUBSECTOR_BY_ID
         )
-        change = Change(since, before, headline, rows, introduction_kpis(cache, since=since))
+        change = Change(since, before, headline, rows, introduction_kpis(view, since=since))
     return Report(
         generated=today or date.today(),
         version=projection.version,
         headline=headline,
         subsectors=subsectors,
-        matrix=analyses.matrix(cache, now),
-        bridges=analyses.bridges(cache, now, limit=10),
-        communities=analyses.communities(cache, now),
-        kpis=introduction_kpis(cache),
+        matrix=analyses.matrix(view, now),
+        bridges=analyses.bridges(view, now, limit=10),
+        communities=analyses.communities(view, now),
+        kpis=introduction_kpis(view),
         change=change,
     )
 
@@ -308,7 +308,7 @@ def render_report(report: Report, *, inline: bool = False) -> str:
         "report.html.j2",
         inline=inline,
         r=report,
-        nav=[] if inline else nav_links(),
+        nav=[] if inline else nav_links("manager"),
         heat=heat,
         heat_ids=ids,
         months_chart=months_chart(report.kpis),

@@ -10,7 +10,7 @@ from graph_service.analytics.seating import Seating, seat
 from graph_service.analytics.teams import Team, assemble_teams
 from graph_service.errors import InvalidRequest, NotFound
 from graph_service.interchange import Document
-from graph_service.services.views import ProjectionSource
+from graph_service.services.views import GraphView
 
 __all__ = ["OrganisationOffer", "MissingSkillOut", "TeamsAnswer", "SeatingAnswer", "teams_for", "tables_for"]
 
@@ -79,7 +79,7 @@ def _offers(doc: Document, skill: str) -> tuple[OrganisationOffer, ...]:
 
 
 def teams_for(
-    cache: ProjectionSource,
+    view: GraphView,
     skills: Sequence[str],
     *,
     max_size: int,
@@ -88,7 +88,7 @@ def teams_for(
     limit: int = 3,
     organisations: bool = False,
 ) -> TeamsAnswer:
-    projection = cache.current()
+    projection = view.current()
     G = projection.members
     known = G.graph.get("skill_names", {})
     for i, s in enumerate(skills):
@@ -119,7 +119,7 @@ def teams_for(
 
 
 def tables_for(
-    cache: ProjectionSource,
+    view: GraphView,
     event_id: str,
     *,
     table_size: int,
@@ -129,7 +129,7 @@ def tables_for(
 ) -> SeatingAnswer:
     """Seat the event's registered attendees; a themed session keeps those with one of the
     ``skills`` or in one of the ``subsectors``."""
-    projection = cache.current()
+    projection = view.current()
     G = projection.members
     event = next((e for e in projection.document.events if e.id == event_id), None)
     if event is None:

@@ -11,8 +11,8 @@ Consent: the cache itself is the manager's view of the whole graph. :meth:`Proje
 gives every other viewer a :class:`ConsentView` with the same interface (``current()``,
 ``memo()``), projected from :func:`~graph_service.services.visibility.consented_document`: the
 members that viewer may see and the confirmed ties between them. Views are built lazily, on the
-first request after a change, and memoised per graph version: one shared view per audience, and
-one per private viewer (a member who is not visible in their audience's view still sees
+first request after a change, and memoised per graph version: one shared view per role, and
+one per private viewer (a member who is not visible in their role's shared view still sees
 themselves), kept in a small LRU.
 """
 
@@ -29,17 +29,16 @@ import networkx as nx
 
 from graph_service.analytics import build_collaboration_graph, member_nodes
 from graph_service.interchange import Document
-from graph_service.services.visibility import MANAGER_VIEW, VISIBLE_TO, Audience, Viewer, consented_document
+from graph_service.services.visibility import MANAGER_VIEW, VISIBLE_TO, Role, Viewer, consented_document
 from graph_service.store.database import Database
 from graph_service.store.documents import export_document
 
-__all__ = ["Projection", "ProjectionSource", "ProjectionCache", "ConsentView", "project", "source_for",
-           "PRIVATE_VIEWS"]
+__all__ = ["Projection", "GraphView", "ProjectionCache", "ConsentView", "project", "PRIVATE_VIEWS"]
 
 T = TypeVar("T")
 
 PRIVATE_VIEWS = 64
-"""How many per-viewer views (of members not visible in their own audience's view) are kept."""
+"""How many per-viewer views (of members not visible in the shared view of their role) are kept."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +59,10 @@ def project(version: int, doc: Document) -> Projection:
     return Projection(version, members, full, doc)
 
 
-class ProjectionSource:
-    """What the services read: :meth:`current` and :meth:`memo`, for one :attr:`viewer`."""
+class GraphView:
+    """The graph as one :attr:`viewer` may see it: what every service that answers from the
+    projection receives (already narrowed by the caller, so a service never decides whose view
+    it computes on). :meth:`current` is the projection, :meth:`memo` remembers results for it."""
 
     viewer: Viewer
 
@@ -74,7 +75,21 @@ class ProjectionSource:
     def current(self) -> Projection:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def view(self, viewer: Viewer) -> ProjectionSource:  # pragma: no cover - abstract
+    def view(self, viewer: Viewer) -> GraphView:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def visible_ids(self) -> frozenset[str] | None:
+        """The ids of the members (and organisations) this view shows, or None for the manager's
+        view (everything)."""
+        if self.viewer.is_manager:
+            return None
+        doc = self.current().document
+        return frozenset([m.id for m in doc.members] + [o.id for o in doc.organisations])
+
+    @property
+    def database(self) -> Database:  # pragma: no cover - abstract
+        """The database projected (for writes that follow an answer, and the manager's KPIs of
+        introductions whose member was erased)."""
         raise NotImplementedError
 
     def memo(self, key: Hashable, compute: Callable[[Projection], T]) -> T:
@@ -93,7 +108,7 @@ class ProjectionSource:
         return value
 
 
-class ProjectionCache(ProjectionSource):
+class ProjectionCache(GraphView):
     """Holds the current :class:`Projection` (the manager's view) and memoised results for it."""
 
     viewer = MANAGER_VIEW
@@ -106,15 +121,13 @@ class ProjectionCache(ProjectionSource):
         self._check_interval = check_interval
         self._checked_at = float("-inf")
         self._views_lock = threading.Lock()
-        self._shared_views: dict[Audience, ConsentView] = {}
-        self._private_views: OrderedDict[tuple[Audience, str], ConsentView] = OrderedDict()
+        self._shared_views: dict[Role, ConsentView] = {}
+        self._private_views: OrderedDict[tuple[Role, str], ConsentView] = OrderedDict()
         self._private_size = private_views
         db.on_write(self.invalidate)
 
     @property
     def database(self) -> Database:
-        """The database projected (for answers that need more than the document, e.g. the KPIs
-        of introductions whose member was erased)."""
         return self._db
 
     def invalidate(self) -> None:
@@ -142,21 +155,21 @@ class ProjectionCache(ProjectionSource):
             self._private_views.clear()
         return self._projection
 
-    def view(self, viewer: Viewer) -> ProjectionSource:
+    def view(self, viewer: Viewer) -> GraphView:
         """The projection as ``viewer`` may see it: this cache itself for the manager, else a
-        :class:`ConsentView` (shared per audience, or the viewer's own when they are a member
-        that audience may not see)."""
-        if viewer.audience == "manager":
+        :class:`ConsentView` (shared per role, or the viewer's own when they are a member
+        their role may not see)."""
+        if viewer.role == "manager":
             return self
-        audience = viewer.audience
-        if viewer.member_id is None or self._visible(viewer.member_id, audience):
+        role = viewer.role
+        if viewer.member_id is None or self._visible(viewer.member_id, role):
             with self._views_lock:
-                shared = self._shared_views.get(audience)
+                shared = self._shared_views.get(role)
                 if shared is None:
-                    shared = ConsentView(self, Viewer(audience), self._memo_size)
-                    self._shared_views[audience] = shared
+                    shared = ConsentView(self, Viewer(role), self._memo_size)
+                    self._shared_views[role] = shared
                 return shared
-        key = (audience, viewer.member_id)
+        key = (role, viewer.member_id)
         with self._views_lock:
             own = self._private_views.get(key)
             if own is None:
@@ -167,16 +180,16 @@ class ProjectionCache(ProjectionSource):
                 self._private_views.move_to_end(key)
             return own
 
-    def _visible(self, member_id: str, audience: Audience) -> bool:
-        """Whether ``member_id`` is in ``audience``'s shared view (an unknown id counts as visible:
-        the shared view answers "no such member" as well as any)."""
+    def _visible(self, member_id: str, role: Role) -> bool:
+        """Whether ``member_id`` is in the shared view of ``role`` (an unknown id counts as
+        visible: the shared view answers "no such member" as well as any)."""
         nodes = self.current().members.nodes
         if member_id not in nodes:
             return True
-        return nodes[member_id].get("visibility") in VISIBLE_TO[audience]
+        return nodes[member_id].get("visibility") in VISIBLE_TO[role]
 
 
-class ConsentView(ProjectionSource):
+class ConsentView(GraphView):
     """The projection of one viewer other than the manager, rebuilt from the cache's document
     (never from Neo4j) when the graph's version changes."""
 
@@ -203,27 +216,11 @@ class ConsentView(ProjectionSource):
             self.builds += 1
             return projection
 
-    def view(self, viewer: Viewer) -> ProjectionSource:
+    def view(self, viewer: Viewer) -> GraphView:
         """Another viewer's view (asked of the cache this view comes from)."""
         return self if viewer == self.viewer else self._cache.view(viewer)
 
+    @property
+    def database(self) -> Database:
+        return self._cache.database
 
-def source_for(
-    cache: ProjectionSource, *, viewer: Viewer | None = None, audience: Audience = "member",
-    member_id: str | None = None,
-) -> ProjectionSource:
-    """The view an answer is computed on, for services that still take an ``audience``.
-
-    An explicit ``viewer`` wins. Otherwise a ``cache`` that is already a viewer's view is used as
-    it is (whoever passed it chose the viewer: ``audience`` may narrow it, never widen it), and
-    the manager's cache gives the view of ``audience``, seen by ``member_id`` when the audience
-    is ``member`` (a member asks about themselves).
-    """
-    if viewer is not None:
-        return cache.view(viewer)
-    if _WIDTH[audience] >= _WIDTH[cache.viewer.audience] and cache.viewer.audience != "manager":
-        return cache
-    return cache.view(Viewer(audience, member_id if audience == "member" else None))
-
-
-_WIDTH: dict[str, int] = {"public": 0, "member": 1, "manager": 2}

@@ -20,50 +20,58 @@ from typing import Literal
 
 import networkx as nx
 
-from graph_service.domain import MANAGER
+from graph_service.domain import MANAGER, Visibility
 from graph_service.interchange import Document, MemberRecord
 
 __all__ = [
-    "Audience",
+    "Role",
     "VISIBLE_TO",
     "DEFAULT_VISIBILITY",
     "Viewer",
     "MANAGER_VIEW",
     "can_see",
+    "may_see_member",
+    "visible_levels",
     "kept_members",
     "consented_document",
 ]
 
-Audience = Literal["manager", "member", "public"]
-"""``manager``: the cluster manager; ``member``: a cluster member; ``public``: client applications
-(the cluster's website)."""
+Role = Literal["manager", "member", "client"]
+"""Who is looking, the one vocabulary for it: ``manager`` (the cluster manager), ``member`` (a
+cluster member) or ``client`` (a client application such as the cluster's website). A member's
+``visibility`` (``private``, ``members``, ``public``) is the other side of the same rule: which
+of these roles may see them (:data:`VISIBLE_TO`)."""
 
-VISIBLE_TO: dict[str, frozenset[str]] = {
+VISIBLE_TO: dict[Role, frozenset[Visibility]] = {
     "manager": frozenset({"private", "members", "public"}),
     "member": frozenset({"members", "public"}),
-    "public": frozenset({"public"}),
+    "client": frozenset({"public"}),
 }
-"""The visibility settings each audience may see."""
+"""The visibility settings each role may see."""
 
-DEFAULT_VISIBILITY = "private"
+DEFAULT_VISIBILITY: Visibility = "private"
 """Consent is closed by default: a member nobody asked is seen by the manager only."""
 
 
 @dataclass(frozen=True, slots=True)
 class Viewer:
-    """Who an answer is for: an audience and, for a member, their own id (they always see
-    themselves and their own confirmed ties, whatever their visibility)."""
+    """Who an answer is for: a role and, for a member, their own id (they always see themselves
+    and their own confirmed ties, whatever their visibility)."""
 
-    audience: Audience
+    role: Role
     member_id: str | None = None
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == "manager"
 
 
 MANAGER_VIEW = Viewer("manager")
 
 
-def can_see(G: nx.Graph, audience: Audience) -> Callable[[str], bool]:
-    """A predicate: may ``audience`` see node ``n`` of ``G``? Organisations are visible to all."""
-    allowed = VISIBLE_TO[audience]
+def can_see(G: nx.Graph, role: Role) -> Callable[[str], bool]:
+    """A predicate: may ``role`` see node ``n`` of ``G``? Organisations are visible to all."""
+    allowed = VISIBLE_TO[role]
     nodes = G.nodes
 
     def visible(n: str) -> bool:
@@ -75,10 +83,23 @@ def can_see(G: nx.Graph, audience: Audience) -> Callable[[str], bool]:
     return visible
 
 
+def may_see_member(viewer: Viewer, member_id: str, visibility: str) -> bool:
+    """May ``viewer`` see this member's profile? The manager always; a member their own and those
+    whose visibility is ``members`` or ``public``; a client application only ``public`` ones."""
+    if viewer.is_manager or viewer.member_id == member_id:
+        return True
+    return visibility in VISIBLE_TO[viewer.role]
+
+
+def visible_levels(viewer: Viewer) -> list[Visibility]:
+    """The visibility settings of the members ``viewer`` may list."""
+    return sorted(VISIBLE_TO[viewer.role])
+
+
 def kept_members(members: Collection[MemberRecord], viewer: Viewer) -> frozenset[str]:
-    """Ids of the members ``viewer`` may see: those whose visibility the audience allows, and the
-    viewer's own record."""
-    allowed = VISIBLE_TO[viewer.audience]
+    """Ids of the members ``viewer`` may see: those whose visibility the viewer's role allows, and
+    the viewer's own record."""
+    allowed = VISIBLE_TO[viewer.role]
     return frozenset(m.id for m in members if m.visibility in allowed or m.id == viewer.member_id)
 
 
@@ -96,7 +117,7 @@ def consented_document(doc: Document, viewer: Viewer) -> Document:
     The manager's view is ``doc`` itself. The returned document shares the unchanged records
     with ``doc``; treat both as read-only.
     """
-    if viewer.audience == "manager":
+    if viewer.is_manager:
         return doc
     members = kept_members(doc.members, viewer)
     parties = members | {o.id for o in doc.organisations}

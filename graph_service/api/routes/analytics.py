@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from graph_service.analytics import CommunityReport, Matrix
-from graph_service.api.deps import ProjectionDep
+from graph_service.api.auth import ViewDep
 from graph_service.interchange import SubsectorId
 from graph_service.services import analyses
 from graph_service.services.analyses import BridgesAnswer, SubsectorsAnswer, Subset
@@ -27,28 +27,28 @@ SubsetDep = Annotated[Subset, Depends(subset_params)]
 
 
 @router.get("/communities", response_model=CommunityReport)
-def communities(cache: ProjectionDep, where: SubsetDep) -> CommunityReport:
+def communities(view: ViewDep, where: SubsetDep) -> CommunityReport:
     """Louvain communities (seed 42) with their subsector mix, modularity, and NMI against subsectors."""
-    return analyses.communities(cache, where)
+    return analyses.communities(view, where)
 
 
 @router.get("/subsectors", response_model=SubsectorsAnswer)
-def subsectors(cache: ProjectionDep, where: SubsetDep) -> SubsectorsAnswer:
+def subsectors(view: ViewDep, where: SubsetDep) -> SubsectorsAnswer:
     """The 12 subsectors, most isolated first (E-I index), and the isolated members."""
-    return analyses.subsectors(cache, where)
+    return analyses.subsectors(view, where)
 
 
 @router.get("/subsector-matrix", response_model=Matrix)
-def subsector_matrix(cache: ProjectionDep, where: SubsetDep) -> Matrix:
+def subsector_matrix(view: ViewDep, where: SubsetDep) -> Matrix:
     """Tie counts and densities between the 12 subsectors (12 x 12)."""
-    return analyses.matrix(cache, where)
+    return analyses.matrix(view, where)
 
 
 @router.get("/bridges", response_model=BridgesAnswer)
 def bridges(
-    cache: ProjectionDep, where: SubsetDep, limit: Annotated[int, Query(ge=1, le=200)] = 20,
+    view: ViewDep, where: SubsetDep, limit: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> BridgesAnswer:
     """Members ranked by brokerage (betweenness, Burt's constraint and effective size,
     Gould-Fernandez roles), the bridge ties, the articulation points, and who links the
     creative sector to each other cluster."""
-    return analyses.bridges(cache, where, limit=limit)
+    return analyses.bridges(view, where, limit=limit)

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from graph_service.api.auth import PersonDep, ViewDep, visible_ids
+from graph_service.api.auth import PersonDep, ViewDep
 from graph_service.api.deps import DatabaseDep
 from graph_service.interchange import EventRecord
 from graph_service.store import records
@@ -27,11 +27,11 @@ def list_events(
     view: ViewDep,
     from_date: Annotated[date | None, Query(alias="from", description="Only events on or after this date.")] = None,
 ) -> list[EventRecord]:
-    members = visible_ids(view)
+    members = view.visible_ids()
     return [_shown(e, members) for e in records.list_events(db, from_date=from_date)]
 
 
 @router.get("/{event_id}", response_model=EventRecord, responses={404: {"description": "No such event"}})
 def get_event(db: DatabaseDep, _caller: PersonDep, view: ViewDep,
               event_id: Annotated[str, Path(max_length=64)]) -> EventRecord:
-    return _shown(records.get_event(db, event_id), visible_ids(view))
+    return _shown(records.get_event(db, event_id), view.visible_ids())

@@ -7,8 +7,8 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph_service.analytics.kpis import IntroductionKPIs
-from graph_service.api.auth import ManagerDep, PersonDep, Principal
-from graph_service.api.deps import DatabaseDep, ProjectionDep
+from graph_service.api.auth import ManagerDep, PersonDep, Principal, ViewDep
+from graph_service.api.deps import DatabaseDep
 from graph_service.api.schemas import (
     IntroductionCreate,
     IntroductionOut,
@@ -59,11 +59,11 @@ def list_introductions(
 
 
 @router.get("/kpis", response_model=IntroductionKPIs)
-def kpis(cache: ProjectionDep, _manager: ManagerDep, since: Annotated[date | None, Query(description="Only introductions from this date.")]
+def kpis(view: ViewDep, _manager: ManagerDep, since: Annotated[date | None, Query(description="Only introductions from this date.")]
          = None) -> IntroductionKPIs:
     """Introductions per month, acceptance and success rates, by subsector pair, the share that
     crosses subsectors, and how much of the network hangs on the manager."""
-    return introduction_kpis(cache, since=since)
+    return introduction_kpis(view, since=since)
 
 
 @router.get("/{introduction_id}", response_model=IntroductionOut,
@@ -115,9 +115,9 @@ class PlanRequest(BaseModel):
 
 
 @router.post("/plan", response_model=Plan)
-def plan(cache: ProjectionDep, db: DatabaseDep, _manager: ManagerDep, body: PlanRequest) -> Plan:
+def plan(view: ViewDep, db: DatabaseDep, _manager: ManagerDep, body: PlanRequest) -> Plan:
     """A batch of introductions maximising the summed score and the subsector pairs connected,
     nobody above their maximum, with what the plan would change if every one succeeded."""
-    return plan_introductions(cache, db, total=body.total, max_per_member=body.max_per_member, focus=body.focus,
+    return plan_introductions(view, db, total=body.total, max_per_member=body.max_per_member, focus=body.focus,
                               theme=body.theme, new_member_days=body.new_member_days,
                               organisations=body.organisations, record=body.record)

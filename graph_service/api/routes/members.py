@@ -11,14 +11,13 @@ from graph_service.api.auth import (
     ManagerDep,
     PersonDep,
     ensure_member_access,
-    may_see_member,
-    visible_levels,
 )
 from graph_service.api.deps import DatabaseDep, SettingsDep
 from graph_service.api.schemas import MemberUpdate, Page
 from graph_service.domain import SUBSECTOR_IDS
 from graph_service.errors import Forbidden, NotFound
 from graph_service.interchange import Id, MemberRecord
+from graph_service.services.visibility import may_see_member, visible_levels
 from graph_service.store import records
 
 router = APIRouter(prefix="/members", tags=["members"])
@@ -44,7 +43,7 @@ def list_members(
     limit = min(limit, settings.max_page_size)
     total, items = records.list_members(
         db, subsector=subsector, skill=skill, text=q,
-        visibilities=visible_levels(principal), offset=offset, limit=limit,
+        visibilities=visible_levels(principal.viewer), offset=offset, limit=limit,
     )
     return Page(items=items, total=total, offset=offset, limit=limit)
 
@@ -53,7 +52,7 @@ def list_members(
 def get_member(db: DatabaseDep, principal: CallerDep, member_id: MemberId) -> MemberRecord:
     """One profile; a profile the caller may not see answers 404, as if it did not exist."""
     member = records.get_member(db, member_id)
-    if not may_see_member(principal, member.id, member.visibility):
+    if not may_see_member(principal.viewer, member.id, member.visibility):
         raise NotFound("member", member_id)
     return member
 

@@ -20,7 +20,7 @@ MemberId = Annotated[str, Path(description="A member id, e.g. m-042.", max_lengt
 @router.get("/{member_id}/recommendations", response_model=Recommendations,
             responses={404: {"description": "No such member"}})
 def recommendations(
-    cache: ViewDep,
+    view: ViewDep,
     db: DatabaseDep,
     principal: CallerDep,
     member_id: MemberId,
@@ -42,15 +42,14 @@ def recommendations(
     """
     if principal.role == "member":
         ensure_member_access(principal, member_id)
-    return recommendations_for(cache, member_id, db=db, record=record, limit=limit, subsector=subsector,
-                               skill=skill, cross_sector=cross_sector, organisations=organisations,
-                               audience=principal.viewer.audience)
+    return recommendations_for(view, member_id, db=db, record=record, limit=limit, subsector=subsector,
+                               skill=skill, cross_sector=cross_sector, organisations=organisations)
 
 
 @router.get("/{member_id}/paths/{target}", response_model=Paths,
             responses={404: {"description": "No such member"}})
 def paths(
-    cache: ViewDep,
+    view: ViewDep,
     principal: PersonDep,
     settings: SettingsDep,
     member_id: MemberId,
@@ -64,5 +63,4 @@ def paths(
     """
     if principal.role == "member":
         ensure_member_access(principal, member_id)
-    return paths_between(cache, member_id, target, k=k, max_hops=max_hops, timeout_s=settings.path_timeout_s,
-                         audience=principal.viewer.audience)
+    return paths_between(view, member_id, target, k=k, max_hops=max_hops, timeout_s=settings.path_timeout_s)

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from graph_service.api.auth import PersonDep, ViewDep, visible_ids
+from graph_service.api.auth import PersonDep, ViewDep
 from graph_service.api.deps import DatabaseDep
 from graph_service.domain import ProjectKind, ProjectStatus
 from graph_service.interchange import ProjectRecord
@@ -30,11 +30,11 @@ def list_projects(
 ) -> list[ProjectRecord]:
     """Past projects and calls for tender, with required skills and team (for a member, only the
     team members who agreed to be shown)."""
-    members = visible_ids(view)
+    members = view.visible_ids()
     return [_shown(p, members) for p in records.list_projects(db, status=status, kind=kind)]
 
 
 @router.get("/{project_id}", response_model=ProjectRecord, responses={404: {"description": "No such project"}})
 def get_project(db: DatabaseDep, _caller: PersonDep, view: ViewDep,
                 project_id: Annotated[str, Path(max_length=64)]) -> ProjectRecord:
-    return _shown(records.get_project(db, project_id), visible_ids(view))
+    return _shown(records.get_project(db, project_id), view.visible_ids())

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph_service.api.auth import ManagerDep, PersonDep, ViewDep
-from graph_service.api.deps import DatabaseDep, ProjectionDep
+from graph_service.api.deps import DatabaseDep
 from graph_service.interchange import Id, SubsectorId
 from graph_service.services.teams import SeatingAnswer, TeamsAnswer, tables_for, teams_for
 from graph_service.store import records
@@ -42,29 +42,29 @@ class TableRequest(BaseModel):
 
 
 @router.post("/teams", response_model=TeamsAnswer)
-def teams(_caller: PersonDep, cache: ViewDep, body: TeamRequest) -> TeamsAnswer:
+def teams(_caller: PersonDep, view: ViewDep, body: TeamRequest) -> TeamsAnswer:
     """The best few teams covering every required skill, ranked by how well the members are
     already connected (sum of distances over ties) and past collaboration. Skills nobody in the
     cluster has are named, never dropped. A member's teams are drawn from the members who agreed
     to be shown."""
-    return teams_for(cache, body.skills, max_size=body.max_size, must_include=body.must_include,
+    return teams_for(view, body.skills, max_size=body.max_size, must_include=body.must_include,
                      must_exclude=body.must_exclude, limit=body.limit, organisations=body.organisations)
 
 
 @router.post("/projects/{project_id}/teams", response_model=TeamsAnswer,
              responses={404: {"description": "No such project"}})
-def project_teams(_caller: PersonDep, cache: ViewDep, db: DatabaseDep, project_id: Annotated[str, Path(max_length=64)],
+def project_teams(_caller: PersonDep, view: ViewDep, db: DatabaseDep, project_id: Annotated[str, Path(max_length=64)],
                   body: TeamOptions) -> TeamsAnswer:
     """Teams for a project or tender stored in the graph, from its required skills."""
     project = records.get_project(db, project_id)
-    return teams_for(cache, project.requires, max_size=body.max_size, must_include=body.must_include,
+    return teams_for(view, project.requires, max_size=body.max_size, must_include=body.must_include,
                      must_exclude=body.must_exclude, limit=body.limit, organisations=body.organisations)
 
 
 @router.post("/events/{event_id}/tables", response_model=SeatingAnswer,
              responses={404: {"description": "No such event"}})
-def tables(_manager: ManagerDep, cache: ProjectionDep, event_id: Annotated[str, Path(max_length=64)], body: TableRequest) -> SeatingAnswer:
+def tables(_manager: ManagerDep, view: ViewDep, event_id: Annotated[str, Path(max_length=64)], body: TableRequest) -> SeatingAnswer:
     """Seat the registered attendees at tables: many new, promising, cross-subsector pairs, few
     people who already know each other; compared with random seatings of the same people."""
-    return tables_for(cache, event_id, table_size=body.table_size, skills=body.skills, subsectors=body.subsectors,
+    return tables_for(view, event_id, table_size=body.table_size, skills=body.skills, subsectors=body.subsectors,
                       seed=body.seed)

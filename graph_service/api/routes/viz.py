@@ -16,12 +16,12 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 
 from graph_service.analytics import MAX_HOPS
 from graph_service.api.auth import ManagerPageDep, PageViewDep, PersonPageDep, ensure_member_access
-from graph_service.api.deps import ProjectionDep, SettingsDep
+from graph_service.api.deps import SettingsDep
 from graph_service.errors import NotFound
 from graph_service.interchange import SubsectorId
 from graph_service.services import maps, report
 from graph_service.services.maps import SECURITY_HEADERS, parse_pairs, proposed_ties_overlay
-from graph_service.services.views import ProjectionCache
+from graph_service.services.views import GraphView
 
 router = APIRouter(tags=["pages"])
 
@@ -45,11 +45,11 @@ Team = Annotated[
 ]
 
 
-def _overlays(cache: ProjectionCache, proposed: str | None, team: str | None = None) -> list[maps.Overlay]:
+def _overlays(view: GraphView, proposed: str | None, team: str | None = None) -> list[maps.Overlay]:
     """The plan overlay (proposed ties, dashed) and the team overlay, from query parameters."""
     if not proposed and not team:
         return []
-    G = cache.current().members
+    G = view.current().members
     overlays = []
     if pairs := parse_pairs(proposed, lambda n: n in G):
         overlays.append(proposed_ties_overlay(pairs))
@@ -68,7 +68,7 @@ def viz_index() -> RedirectResponse:
 )
 def ecosystem(
     _caller: PersonPageDep,
-    cache: PageViewDep,
+    view: PageViewDep,
     settings: SettingsDep,
     group: Annotated[
         Literal["community", "subsector"], Query(description="How the aggregated map groups members.")
@@ -90,13 +90,13 @@ def ecosystem(
     A member sees the members who agreed to be shown and the confirmed ties between them."""
     return _html(
         maps.ecosystem_html(
-            cache,
+            view,
             threshold=settings.viz_aggregate_threshold,
             group=group,
             community=community,
             subsector=subsector,
             aggregate=aggregate,
-            overlays=_overlays(cache, proposed, team),
+            overlays=_overlays(view, proposed, team),
         )
     )
 
@@ -108,21 +108,20 @@ def ecosystem(
 )
 def member_map(
     principal: PersonPageDep,
-    cache: PageViewDep,
+    view: PageViewDep,
     member_id: MemberId,
     hops: Annotated[int, Query(ge=1, le=2, description="1: direct ties; 2: their ties too.")] = 1,
     proposed: Proposed = None,
 ) -> HTMLResponse:
     """A member's neighbourhood, one or two hops out (private profiles left out)."""
-    page = maps.member_page(cache, member_id, hops=hops, overlays=_overlays(cache, proposed),
-                            audience=principal.viewer.audience)
+    page = maps.member_page(view, member_id, hops=hops, overlays=_overlays(view, proposed))
     return _html(maps.render_map(page))
 
 
 @router.get("/viz/subsectors", response_class=HTMLResponse)
-def subsectors_map(_caller: PersonPageDep, cache: PageViewDep) -> HTMLResponse:
+def subsectors_map(_caller: PersonPageDep, view: PageViewDep) -> HTMLResponse:
     """The twelve subsectors and the ties between them; isolated ones stand out."""
-    return _html(maps.render_map(maps.subsectors_page(cache)))
+    return _html(maps.render_map(maps.subsectors_page(view)))
 
 
 @router.get(
@@ -132,7 +131,7 @@ def subsectors_map(_caller: PersonPageDep, cache: PageViewDep) -> HTMLResponse:
 )
 def paths_map(
     principal: PersonPageDep,
-    cache: PageViewDep,
+    view: PageViewDep,
     settings: SettingsDep,
     source: MemberId,
     target: MemberId,
@@ -142,28 +141,27 @@ def paths_map(
     """The warm paths from one member to another, highlighted (a member: from themselves)."""
     if principal.role == "member":
         ensure_member_access(principal, source)
-    page = maps.paths_page(cache, source, target, k=k, max_hops=max_hops, timeout_s=settings.path_timeout_s,
-                           audience=principal.viewer.audience)
+    page = maps.paths_page(view, source, target, k=k, max_hops=max_hops, timeout_s=settings.path_timeout_s)
     return _html(maps.render_map(page))
 
 
 @router.get("/report", response_class=HTMLResponse)
 def ecosystem_report(
     _manager: ManagerPageDep,
-    cache: ProjectionDep,
+    view: PageViewDep,
     since: Annotated[
         date | None, Query(description="Compare with the cluster of members who joined before this date.")
     ] = None,
 ) -> HTMLResponse:
     """The ecosystem report for the manager and the ministry (printable to PDF)."""
-    return _html(report.render_report(report.build_report(cache, since=since)))
+    return _html(report.render_report(report.build_report(view, since=since)))
 
 
 @router.get("/members-app", response_class=HTMLResponse)
 @router.get("/explore", response_class=HTMLResponse, include_in_schema=False)
 def members_app(principal: PersonPageDep) -> HTMLResponse:
     """The member page: search a member or a skill, profile, map, partners and warm paths."""
-    return _html(maps.render_template("explore.html.j2", inline=False, nav=maps.nav_links(principal.viewer.audience)))
+    return _html(maps.render_template("explore.html.j2", inline=False, nav=maps.nav_links(principal.role)))
 
 
 @router.get("/viz/assets/{name}", include_in_schema=False)
