@@ -51,3 +51,47 @@ def test_engine_and_action_commands(cli: CliRunner, tmp_path: Path) -> None:
     assert "new cross-subsector pairs" in _run(cli, "tables", "e-1", "--table-size", "2")
     result = cli.invoke(app, ["recommend", "nobody"])
     assert result.exit_code == 1 and "no member 'nobody'" in result.output
+
+
+def test_seed_loads_writes_and_only_writes(cli: CliRunner, tmp_path: Path) -> None:
+    from seed.generator import dump_json, generate_cluster
+
+    expected = dump_json(generate_cluster(members=50, seed=7)[0])
+    written = tmp_path / "seeded.json"
+    assert "Seeded 50 members" in _run(cli, "seed", "--members", "50", "--seed", "7", "--out", str(written))
+    assert written.read_text(encoding="utf-8") == expected  # the one JSON writer: what dump_json gives
+    assert "not seeding (--if-empty)" in _run(cli, "seed", "--members", "50", "--if-empty")
+    exported = tmp_path / "exported.json"
+    _run(cli, "export", str(exported))
+    assert len(json.loads(exported.read_text(encoding="utf-8"))["members"]) == 50
+
+    # --no-load: what `python -m seed.generator` did; the database is not opened
+    only = tmp_path / "sub" / "only.json"
+    assert "Wrote 50 members" in _run(cli, "seed", "--members", "50", "--seed", "7", "--no-load", "--out", str(only))
+    assert only.read_text(encoding="utf-8") == expected
+    result = CliRunner().invoke(app, ["seed", "--members", "50", "--seed", "7", "--no-load", "--out", "-"])
+    assert result.exit_code == 0 and result.stdout == expected
+    refused = CliRunner().invoke(app, ["seed", "--no-load"])
+    assert refused.exit_code == 2 and "--out" in refused.output
+
+
+def test_choices_are_checked_by_the_command_line() -> None:
+    """A wrong value of an enumerated option is a usage error (2) naming the option and its values,
+    before anything opens the database."""
+    from graph_service.cli.common import SubsectorId
+    from graph_service.domain import SUBSECTOR_IDS
+
+    assert tuple(s.value for s in SubsectorId) == SUBSECTOR_IDS
+    runner = CliRunner()
+    for args, option, allowed in (
+        (["analytics", "communities", "--subsector", "gamming"], "'--subsector'", "'gaming'"),
+        (["recommend", "m-1", "--subsector", "gamming"], "'--subsector'", "'music'"),
+        (["introductions", "plan", "--focus", "everything"], "'--focus'", "'isolated-subsectors'"),
+        (["introductions", "respond", "i-1", "m-1", "maybe"], "'answer'", "'decline'"),
+        (["viz", "ecosystem", "--out", "x.html", "--group", "region"], "'--group'", "'subsector'"),
+        (["keys", "create", "admin", "--name", "x"], "'role'", "'client'"),
+    ):
+        result = runner.invoke(app, args)
+        text = " ".join(result.output.split())  # the error box wraps long lines
+        assert result.exit_code == 2, (args, result.output)
+        assert option in text and allowed in text, (args, result.output)

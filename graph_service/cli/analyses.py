@@ -1,0 +1,151 @@
+"""What the network says: ``recommend``, ``paths`` and ``analytics communities|subsectors|matrix|bridges``.
+
+Every command answers from the projection (the manager's view) and prints tables, or JSON with
+``--json``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from graph_service.cli.common import JoinedOpt, JsonOpt, SubsectorOpt, ask, out, subset
+from graph_service.services import analyses
+from graph_service.services.recommendations import paths_between, recommendations_for
+
+__all__ = ["analytics_app", "paths_cmd", "recommend_cmd"]
+
+analytics_app = typer.Typer(help="Network analyses: communities, isolated subsectors, the matrix, bridges.",
+                            no_args_is_help=True)
+
+
+def recommend_cmd(
+    member: Annotated[str, typer.Argument(help="A member id, e.g. m-042.")],
+    limit: Annotated[int, typer.Option(min=1, max=100)] = 10,
+    subsector: SubsectorOpt = None,
+    skill: Annotated[str | None, typer.Option(help="Only candidates with this skill.")] = None,
+    cross_sector: Annotated[bool, typer.Option("--cross-sector", help="Only other subsectors.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Recommended partners for a member, with the reasons."""
+    answer = ask(lambda db, view: recommendations_for(
+        view, member, limit=limit, subsector=subsector.value if subsector else None, skill=skill,
+        cross_sector=cross_sector), as_json)
+    if answer is None:
+        return
+    table = Table(title=f"Recommended partners for {member}", show_lines=True)
+    for col in ("#", "member", "score", "why"):
+        table.add_column(col)
+    for i, r in enumerate(answer.items, 1):
+        table.add_row(str(i), f"{r.name}\n{r.id}", f"{r.score:.3f}", "\n".join(r.reasons))
+    out.print(table)
+
+
+def paths_cmd(
+    member: Annotated[str, typer.Argument(help="From this member.")],
+    target: Annotated[str, typer.Argument(help="To this member.")],
+    k: Annotated[int, typer.Option(min=1, max=10)] = 3,
+    max_hops: Annotated[int, typer.Option(min=1, max=6)] = 4,
+    as_json: JsonOpt = False,
+) -> None:
+    """Warm introduction paths: who can introduce MEMBER to TARGET."""
+    answer = ask(lambda db, view: paths_between(
+        view, member, target, k=k, max_hops=max_hops, timeout_s=db.settings.path_timeout_s), as_json)
+    if answer is None:
+        return
+    out.print(answer.message)
+    table = Table(show_lines=True)
+    for col in ("#", "path", "trust", "intermediaries (open introductions)"):
+        table.add_column(col)
+    for i, p in enumerate(answer.items, 1):
+        hops = " → ".join([p.members[0]] + [f"{h.target} ({'+'.join(h.kinds)})" for h in p.hops])
+        inter = ", ".join(f"{x.name} ({x.load})" for x in p.intermediaries) or "-"
+        table.add_row(str(i), hops, f"{p.trust:.3f}", inter)
+    if answer.items:
+        out.print(table)
+
+
+@analytics_app.command("communities")
+def communities_cmd(subsector: SubsectorOpt = None, joined_before: JoinedOpt = None, as_json: JsonOpt = False) -> None:
+    """Louvain communities (seed 42) and how far they follow subsectors."""
+    report = ask(lambda db, view: analyses.communities(view, subset(subsector, joined_before)), as_json)
+    if report is None:
+        return
+    mod = "n/a" if report.modularity is None else f"{report.modularity:.3f}"
+    out.print(f"Modularity {mod}; NMI with subsectors {report.nmi:.3f}")
+    table = Table()
+    for col in ("community", "size", "subsector mix"):
+        table.add_column(col)
+    for c in report.communities:
+        if c.size > 1:
+            table.add_row(c.id, str(c.size), ", ".join(f"{k} {v}" for k, v in c.subsector_mix.items()))
+    out.print(table)
+    singles = sum(1 for c in report.communities if c.size == 1)
+    if singles:
+        out.print(f"{singles} member(s) without ties form communities of their own.")
+
+
+@analytics_app.command("subsectors")
+def subsectors_cmd(subsector: SubsectorOpt = None, joined_before: JoinedOpt = None, as_json: JsonOpt = False) -> None:
+    """Subsectors from the most isolated (E-I index), and the isolated members."""
+    answer = ask(lambda db, view: analyses.subsectors(view, subset(subsector, joined_before)), as_json)
+    if answer is None:
+        return
+    table = Table(title="Subsectors, most isolated first")
+    for col in ("subsector", "members", "internal", "external", "E-I", "no outside tie", "linked to"):
+        table.add_column(col)
+    for s in answer.items:
+        table.add_row(
+            s.id, str(s.members), str(s.internal_ties), str(s.external_ties),
+            "n/a" if s.ei_index is None else f"{s.ei_index:+.2f}",
+            "n/a" if s.share_without_external is None else f"{s.share_without_external:.0%}",
+            ", ".join(f"{k} {v}" for k, v in list(s.linked_to.items())[:4]),
+        )
+    out.print(table)
+    iso = answer.isolated_members
+    out.print(f"No ties at all: {', '.join(iso.no_ties) or 'none'}")
+    out.print(f"Ties only inside their subsector: {len(iso.only_internal)} member(s)")
+
+
+@analytics_app.command("matrix")
+def matrix_cmd(subsector: SubsectorOpt = None, joined_before: JoinedOpt = None, as_json: JsonOpt = False) -> None:
+    """Tie counts between the 12 subsectors."""
+    m = ask(lambda db, view: analyses.matrix(view, subset(subsector, joined_before)), as_json)
+    if m is None:
+        return
+    table = Table(title="Ties between subsectors")
+    table.add_column("")
+    for sid in m.ids:
+        table.add_column(sid[:6], justify="right")
+    for sid, row in zip(m.ids, m.counts, strict=True):
+        table.add_row(sid, *(str(v) for v in row))
+    out.print(table)
+
+
+@analytics_app.command("bridges")
+def bridges_cmd(
+    limit: Annotated[int, typer.Option(min=1, max=200)] = 20,
+    subsector: SubsectorOpt = None, joined_before: JoinedOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """Members who bridge the sector, bridge ties and articulation points."""
+    answer = ask(lambda db, view: analyses.bridges(view, subset(subsector, joined_before), limit=limit), as_json)
+    if answer is None:
+        return
+    table = Table(title="Brokers, by betweenness")
+    for col in ("member", "subsector", "betweenness", "constraint", "eff. size", "liaison", "connects"):
+        table.add_column(col)
+    for b in answer.items:
+        table.add_row(
+            f"{b.name} ({b.id})", b.subsector or "-", f"{b.betweenness:.3f}",
+            "n/a" if b.constraint is None else f"{b.constraint:.3f}",
+            "n/a" if b.effective_size is None else f"{b.effective_size:.1f}",
+            f"{b.roles.liaison:g}", ", ".join(list(b.subsectors_connected)[:5]),
+        )
+    out.print(table)
+    out.print(f"Bridge ties: {len(answer.bridge_ties)}; articulation points: "
+              f"{', '.join(answer.articulation_points) or 'none'}")
+    for link in answer.cluster_links:
+        who = ", ".join(m.name for m in link.members[:3]) or "nobody"
+        out.print(f"Linked to {link.cluster}: {who}")

@@ -1,0 +1,172 @@
+"""Data in and out: ``import``, ``export``, ``seed``, ``backup`` and ``restore``."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from graph_service.cli.common import (
+    connected,
+    err,
+    fail,
+    out,
+    progress,
+    report_problems,
+    reported,
+    write_json,
+)
+from graph_service.errors import DocumentInvalid
+from graph_service.interchange import Document
+from graph_service.store import documents
+from graph_service.store.database import Database
+from graph_service.store.graph import count_nodes
+
+__all__ = ["backup_cmd", "export_cmd", "import_cmd", "load", "restore_cmd", "seed_cmd", "seed_graph"]
+
+SECTIONS = ("skills", "organisations", "members", "ties", "projects", "events", "introductions")
+
+
+def load(db: Database, doc: Document, replace: bool) -> documents.ImportResult:
+    """Import ``doc`` in batches, with a progress bar."""
+    rows = sum(len(getattr(doc, k)) for k in SECTIONS)
+    with progress("importing", rows) as advance:
+        return documents.import_document(db, doc, replace=replace, batch_size=db.settings.import_batch_size,
+                                         progress=advance)
+
+
+def import_cmd(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A JSON document or a CSV spreadsheet.")],
+    replace: Annotated[bool, typer.Option("--replace", help="Replace the whole graph with the document.")] = False,
+) -> None:
+    """Import an interchange document (JSON) or a member spreadsheet (CSV)."""
+    from graph_service.services.imports import csv_problems, read_document_file
+
+    try:
+        doc = read_document_file(file)
+    except DocumentInvalid as exc:
+        raise report_problems(exc) from None
+    with connected() as db:
+        began = time.monotonic()
+        try:
+            result = load(db, doc, replace)
+        except DocumentInvalid as exc:
+            raise report_problems(csv_problems(exc) if file.suffix.lower() == ".csv" else exc) from None
+    counts = ", ".join(f"{v} {k}" for k, v in result.counts.items() if v)
+    out.print(f"Imported {counts or 'nothing'} in {time.monotonic() - began:.1f} s"
+              f"{' (graph replaced)' if replace else ''}.")
+
+
+def export_cmd(
+    file: Annotated[Path, typer.Argument(help="Where to write the JSON document ('-' for stdout).")],
+) -> None:
+    """Export the whole graph as an interchange document."""
+    with connected() as db:
+        doc = documents.export_document(db)
+    write_json(doc, file)
+    if str(file) != "-":
+        out.print(f"Wrote {len(doc.members)} members, {len(doc.ties)} ties to {file}")
+
+
+def _generate(members: int, seed: int) -> tuple[Document, float]:
+    """The seed cluster, and how long generating it took."""
+    from seed.generator import generate_cluster
+
+    began = time.monotonic()
+    doc, _facts = generate_cluster(members=members, seed=seed)
+    return doc, time.monotonic() - began
+
+
+def _summary(doc: Document) -> str:
+    return (f"{len(doc.members)} members, {len(doc.ties)} ties, {len(doc.projects)} projects, "
+            f"{len(doc.events)} events, {len(doc.introductions)} introductions")
+
+
+def seed_graph(*, members: int, seed: int, if_empty: bool = False, out_file: Path | None = None) -> None:
+    """Generate the seed cluster and load it, replacing the graph (``seed``; ``serve --seed-if-empty``)."""
+    say = err if out_file is not None and str(out_file) == "-" else out  # stdout holds the document then
+    with connected() as db:
+        if if_empty and count_nodes(db)["members"] > 0:
+            say.print("The graph already holds members; not seeding (--if-empty).")
+            return
+        doc, generated = _generate(members, seed)
+        if out_file is not None:
+            write_json(doc, out_file)
+        loaded = time.monotonic()
+        load(db, doc, replace=True)
+        done = time.monotonic()
+    say.print(f"Seeded {_summary(doc)} (generated in {generated:.1f} s, loaded in {done - loaded:.1f} s).")
+
+
+def _write_seed(members: int, seed: int, out_file: Path) -> None:
+    """Generate the seed cluster and only write it (what ``python -m seed.generator`` did)."""
+    from graph_service.interchange import check_references
+
+    doc, generated = _generate(members, seed)
+    problems = check_references(doc)
+    if problems:  # the generator promises none; a failure here is a bug in it
+        for p in problems[:20]:
+            err.print(f"  {p.loc}: {p.msg}", highlight=False, markup=False)
+        raise fail(f"the generated document has {len(problems)} reference problem(s); nothing was written")
+    write_json(doc, out_file)
+    if str(out_file) != "-":
+        out.print(f"Wrote {_summary(doc)} to {out_file} (generated in {generated:.1f} s).")
+
+
+def seed_cmd(
+    members: Annotated[int, typer.Option(min=50, max=1_000_000, help="How many members.")] = 300,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same cluster.")] = 42,
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="Only when the graph has no members yet.")] = False,
+    out_file: Annotated[Path | None, typer.Option("--out", help="Also write the document here.")] = None,
+    no_load: Annotated[bool, typer.Option("--no-load", help="Only write the document (--out FILE, '-' for "
+                                          "stdout); the database is not opened.")] = False,
+) -> None:
+    """Generate a realistic Luxembourg creative-industries cluster and load it (replacing the graph)."""
+    if not no_load:
+        seed_graph(members=members, seed=seed, if_empty=if_empty, out_file=out_file)
+        return
+    if out_file is None:
+        raise fail("--no-load: give --out FILE (or --out - for stdout)", code=2)
+    if if_empty:
+        raise fail("--if-empty: not with --no-load (the graph is not looked at)", code=2)
+    _write_seed(members, seed, out_file)
+
+
+def backup_cmd(
+    file: Annotated[Path, typer.Argument(dir_okay=False, help="Where to write it, e.g. graph.json.gz.")],
+    allow_incomplete: Annotated[bool, typer.Option(
+        "--allow-incomplete", help="Write it even if the graph holds what a restore would not put back.",
+    )] = False,
+) -> None:
+    """Back up the whole graph: a logical backup (gzip JSON, SHA-256 checksum) that works with any Neo4j."""
+    from graph_service.services import backup
+
+    with connected() as db, reported(also=(backup.BackupError,)):
+        info = backup.write_backup(db, file, allow_incomplete=allow_incomplete)
+    for line in info.omitted:
+        err.print(f"[yellow]not in the backup:[/] {line}", highlight=False)
+    nodes, rels = sum(info.counts.nodes.values()), sum(info.counts.relationships.values())
+    out.print(f"Backed up {info.counts.nodes.get('Member', 0)} members ({nodes} nodes, {rels} relationships; "
+              f"graph version {info.graph_version}) to {file}: {info.bytes:,} bytes, "
+              f"sha256 {info.sha256[:16]}…, in {info.seconds:.1f} s.", highlight=False)
+
+
+def restore_cmd(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A file written by 'backup'.")],
+) -> None:
+    """Replace the whole graph with a backup; the file is checked (format, checksum, references) first."""
+    from graph_service.services import backup
+
+    with reported(code=2, also=(backup.BackupError,)):
+        saved = backup.read_backup(file)
+    for line in saved.omitted:
+        err.print(f"[yellow]not in this backup:[/] {line}", highlight=False)
+    with connected() as db, progress("restoring", saved.rows()) as advance, reported(also=(backup.BackupError,)):
+        result = backup.restore_backup(db, saved, batch_size=db.settings.import_batch_size, progress=advance)
+    nodes, rels = sum(result.counts.nodes.values()), sum(result.counts.relationships.values())
+    members = result.counts.nodes.get("Member", 0)
+    out.print(f"Restored the backup of {saved.created:%Y-%m-%d %H:%M %Z}: {members} members ({nodes} nodes, "
+              f"{rels} relationships) in {result.transactions} transaction(s), "
+              f"{result.seconds:.1f} s; the graph was replaced.", highlight=False)

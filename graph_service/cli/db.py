@@ -1,0 +1,96 @@
+"""The managed Neo4j server (``db install|start|stop|status``) and the API server (``serve``)."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from graph_service.cli.common import connected, fail, log, out, settings
+from graph_service.neo4j_server.managed import ManagedServer, ServerError, install
+
+__all__ = ["db_app", "serve"]
+
+db_app = typer.Typer(help="The managed local Neo4j server (used when NEO4J_URI is not set).", no_args_is_help=True)
+
+
+@db_app.command("install")
+def db_install() -> None:
+    """Assemble the Neo4j jars from Maven Central (once; reused afterwards)."""
+    try:
+        lib = install(settings(), log=log)
+    except ServerError as exc:
+        raise fail(str(exc)) from None
+    out.print(f"Neo4j jars in {lib}")
+
+
+@db_app.command("start")
+def db_start() -> None:
+    """Start the managed Neo4j server and wait until Bolt answers."""
+    config = settings()
+    if not config.managed:
+        raise fail(f"NEO4J_URI is set ({config.neo4j_uri}); the managed server is not used.")
+    began = time.monotonic()
+    try:
+        status = ManagedServer(config).start(log=log)
+    except ServerError as exc:
+        raise fail(str(exc)) from None
+    out.print(f"Neo4j running (pid {status.pid}) on {status.bolt_uri}; ready in {time.monotonic() - began:.1f} s")
+
+
+@db_app.command("stop")
+def db_stop() -> None:
+    """Stop the managed Neo4j server cleanly."""
+    stopped = ManagedServer(settings()).stop()
+    out.print("Neo4j stopped." if stopped else "Neo4j was not running.")
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """Whether the managed server runs, where, and how to reach it."""
+    config = settings()
+    if not config.managed:
+        out.print(f"External Neo4j at {config.neo4j_uri} (NEO4J_URI); the managed server is not used.")
+        return
+    s = ManagedServer(config).status()
+    table = Table(show_header=False)
+    for k, v in (("running", s.running), ("pid", s.pid), ("bolt", s.bolt_uri), ("http", s.http_url),
+                 ("home", s.home), ("version", s.version)):
+        table.add_row(k, str(v))
+    out.print(table)
+    if not s.running:
+        raise typer.Exit(3)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    seed_if_empty: Annotated[bool, typer.Option("--seed-if-empty", help="Seed the default cluster first "
+                                                "when the graph has no members.")] = False,
+) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs); starts the managed Neo4j first when needed."""
+    import uvicorn
+
+    from graph_service.api.app import create_app
+    from graph_service.cli.data import seed_graph
+    from graph_service.errors import ConfigurationError
+
+    config = settings()
+    try:  # before anything starts: no manager key outside development mode is a refusal
+        application = create_app(config)
+    except ConfigurationError as exc:
+        raise fail(str(exc), code=2) from None
+    if seed_if_empty:
+        seed_graph(members=300, seed=42, if_empty=True)
+    else:
+        with connected():  # the managed server started and the schema in place before serving
+            pass
+    out.print(f"Serving on http://{host}:{port} (API docs at http://{host}:{port}/docs)")
+    if config.development and config.manager_key is None:
+        out.print(f"Development mode: the manager key is in {config.home / 'manager-key'}; log in at "
+                  f"http://{host}:{port}/login (or send it as 'Authorization: Bearer <key>').", highlight=False)
+    # No access log: its lines hold request paths, and paths hold member ids. The audit log
+    # (pseudonymous) records every request instead; see docs/privacy.md.
+    uvicorn.run(application, host=host, port=port, log_level="info", access_log=False)
