@@ -14,8 +14,10 @@ from typer.testing import CliRunner
 from graph_service.cli import app as cli_app
 from graph_service.interchange import MemberRecord, parse_document
 from graph_service.services import backup, introductions
-from graph_service.store import documents, records
+from graph_service.store import documents
 from graph_service.store.database import Database, native
+from graph_service.store.members import create_member, replace_member
+from graph_service.store.privacy import delete_member
 from tests.factories import small_document
 
 
@@ -63,9 +65,9 @@ def _activity(db: Database) -> None:
 
 def _changes(db: Database) -> None:
     """Add, delete and change members, ties, introductions and impressions."""
-    records.create_member(db, MemberRecord(id="m-100", name="New Studio", subsectors=["fashion-design"]))
-    records.delete_member(db, "m-003")
-    records.replace_member(db, MemberRecord(id="m-002", name="Pixel Kayl", kind="company",
+    create_member(db, MemberRecord(id="m-100", name="New Studio", subsectors=["fashion-design"]))
+    delete_member(db, "m-003")
+    replace_member(db, MemberRecord(id="m-002", name="Pixel Kayl", kind="company",
                                             subsectors=["music"]))
     documents.import_document(db, parse_document({"ties": [
         {"source": "m-100", "target": "m-004", "kind": "collaborated", "weight": 0.3}]}))
@@ -204,7 +206,7 @@ def test_cli_backup_and_restore_round_trip(db: Database, cli: CliRunner, tmp_pat
     assert made.exit_code == 0, made.output
     assert "Backed up 150 members" in made.output
 
-    records.delete_member(db, intro.a)
+    delete_member(db, intro.a)
     documents.import_document(db, parse_document(small_document()), replace=True)
     assert _everything(db) != before
 
@@ -232,7 +234,7 @@ def test_recorded_ties_round_trip_and_keys_stay_out_of_backups(db: Database, tmp
     assert info.omitted == [] and "ApiKey" not in info.counts.nodes
     assert key.key not in gzip.decompress(path.read_bytes()).decode()
     ties.withdraw_tie(db, "m-002", "m-004")
-    records.delete_member(db, "m-003")
+    delete_member(db, "m-003")
     backup.restore_backup(db, path)
     assert _everything(db) == before  # the key is still there: a restore leaves keys as they are
     waiting = [t for t in ties.member_ties(db, "m-002") if t.other.id == "m-004"]

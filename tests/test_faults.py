@@ -29,8 +29,9 @@ from graph_service.errors import StoreUnavailable
 from graph_service.interchange import Document, parse_document
 from graph_service.neo4j_server.managed import ManagedServer
 from graph_service.settings import Settings
-from graph_service.store import documents, records
+from graph_service.store import documents
 from graph_service.store.database import Database
+from graph_service.store.graph import count_nodes
 from graph_service.store.readiness import Readiness
 from tests.factories import MANAGER, MANAGER_KEY, small_document
 
@@ -103,7 +104,7 @@ def _assert_graph_holds_exactly(db: Database, doc: Document) -> None:
     for section in expected:
         assert len(exported[section]) == len(expected[section]), section
         assert exported[section] == expected[section], section
-    counts = records.count_nodes(db)
+    counts = count_nodes(db)
     knows = sum(t.kind == "knows" for t in doc.ties)
     assert tuple(counts[k] for k in ("members", "organisations", "skills", "projects", "events",
                                      "introductions", "knows", "collaborated")) == (
@@ -188,7 +189,7 @@ def test_outage_during_an_import_answers_503_then_everything_recovers_by_itself(
 
         # Back: the same app answers again without a restart (the driver reconnects), with what
         # the graph holds: the import's first batches.
-        partial = records.count_nodes(db)
+        partial = count_nodes(db)
         assert 0 < partial["members"] and partial["knows"] + partial["collaborated"] < len(doc.ties)
         again = c.get("/api/v1/members")
         assert again.status_code == 200 and again.json()["total"] == partial["members"]
@@ -231,7 +232,7 @@ def test_import_killed_half_way_then_run_again_gives_the_whole_graph_once(
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         try:
             deadline = time.monotonic() + 120
-            while records.count_nodes(db)["members"] <= len(small_document()["members"]):
+            while count_nodes(db)["members"] <= len(small_document()["members"]):
                 assert proc.poll() is None, proc.communicate()
                 assert time.monotonic() < deadline, "the import wrote no batch of members"
                 time.sleep(0.05)
@@ -239,7 +240,7 @@ def test_import_killed_half_way_then_run_again_gives_the_whole_graph_once(
         finally:
             proc.communicate()
         assert proc.returncode == -signal.SIGKILL
-        partial = records.count_nodes(db)
+        partial = count_nodes(db)
         assert 0 < partial["members"] and partial["knows"] + partial["collaborated"] < len(doc.ties)
 
         done = subprocess.run([*CLI, "import", str(path), "--replace"], env=env, cwd=tmp_path,

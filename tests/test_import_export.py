@@ -11,8 +11,10 @@ from fastapi.testclient import TestClient
 from graph_service.errors import DocumentInvalid
 from graph_service.interchange import parse_document
 from graph_service.services.imports import csv_problems, parse_members_csv
-from graph_service.store import documents, records
+from graph_service.store import documents
 from graph_service.store.database import Database
+from graph_service.store.graph import count_nodes
+from graph_service.store.members import get_member
 from tests.factories import small_document
 
 
@@ -44,10 +46,10 @@ def test_import_then_export_holds_every_record(db: Database) -> None:
 
 def test_second_import_changes_nothing(db: Database) -> None:
     _load(db, small_document())
-    before, counts = _dump(db), records.count_nodes(db)
+    before, counts = _dump(db), count_nodes(db)
     _load(db, small_document())
     assert _dump(db) == before
-    assert records.count_nodes(db) == counts
+    assert count_nodes(db) == counts
 
 
 def test_export_replace_export_round_trip(db: Database) -> None:
@@ -92,8 +94,8 @@ def test_merge_import_may_refer_to_what_the_graph_holds(db: Database) -> None:
     _load(db, small_document())
     _load(db, {"members": [{"id": "m-010", "name": "Newcomer", "subsectors": ["literature"], "skills": ["tendering"]}],
                "ties": [{"source": "m-010", "target": "m-001", "kind": "knows", "weight": 0.3}]})
-    assert records.get_member(db, "m-010").skills == ["tendering"]
-    assert records.count_nodes(db)["members"] == 5
+    assert get_member(db, "m-010").skills == ["tendering"]
+    assert count_nodes(db)["members"] == 5
 
 
 def test_replace_needs_a_self_contained_document(db: Database) -> None:
@@ -101,7 +103,7 @@ def test_replace_needs_a_self_contained_document(db: Database) -> None:
     with pytest.raises(DocumentInvalid) as caught:
         _load(db, {"ties": [{"source": "m-001", "target": "m-002"}]}, replace=True)
     assert {p.loc for p in caught.value.problems} == {"ties[0].source", "ties[0].target"}
-    assert records.count_nodes(db)["members"] == 4
+    assert count_nodes(db)["members"] == 4
 
 
 def test_batched_import_of_many_transactions_is_idempotent(db: Database) -> None:
@@ -110,7 +112,7 @@ def test_batched_import_of_many_transactions_is_idempotent(db: Database) -> None
     result = documents.import_document(db, doc, batch_size=5000)
     assert result.transactions == 5  # above SINGLE_TX_ROWS: one transaction per batch
     documents.import_document(db, doc, batch_size=5000)
-    assert records.count_nodes(db)["members"] == 25_000
+    assert count_nodes(db)["members"] == 25_000
 
 
 def test_csv_spreadsheet_imports_with_the_same_validation(db: Database) -> None:
@@ -123,7 +125,7 @@ def test_csv_spreadsheet_imports_with_the_same_validation(db: Database) -> None:
     assert {p.loc for p in caught.value.problems} >= {"line 3, subsectors[0]"}
     good = csv_text.splitlines()[:2]
     documents.import_document(db, parse_members_csv("\n".join(good) + "\n"))
-    m = records.get_member(db, "m-020")
+    m = get_member(db, "m-020")
     assert m.subsectors == ["design", "gaming"] and m.skills == ["game-design", "tendering"]
 
 

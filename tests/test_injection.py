@@ -46,8 +46,10 @@ from pydantic import BaseModel
 from graph_service.api.app import create_app
 from graph_service.interchange import parse_document
 from graph_service.services.imports import CSV_COLUMNS
-from graph_service.store import documents, records
+from graph_service.store import documents
 from graph_service.store.database import Database, Tx
+from graph_service.store.members import get_member, replace_member
+from graph_service.store.privacy import delete_member
 from tests.factories import small_document
 
 PAYLOADS = (
@@ -639,10 +641,10 @@ def test_the_oracle_catches_a_request_that_does_more_than_its_data(api: TestClie
 
     def lose_a_node(text: str) -> None:
         if "'" in text:
-            records.delete_member(db, "m-004")
+            delete_member(db, "m-004")
 
     def rename(name: str) -> None:
-        records.replace_member(db, records.get_member(db, "m-002").model_copy(update={"name": name}))
+        replace_member(db, get_member(db, "m-002").model_copy(update={"name": name}))
 
     @app.get("/oracle-check/read")
     def read(q: str) -> None:

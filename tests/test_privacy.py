@@ -13,11 +13,16 @@ import pytest
 from fastapi.testclient import TestClient
 
 from graph_service.domain import ERASED_FACILITATOR
+from graph_service.errors import NotFound
 from graph_service.interchange import parse_document
 from graph_service.services import backup, privacy
 from graph_service.services.kpis import introduction_kpis
-from graph_service.store import documents, records
+from graph_service.store import documents
 from graph_service.store.database import Database, native
+from graph_service.store.events import get_event
+from graph_service.store.graph import count_nodes
+from graph_service.store.introductions import list_introductions
+from graph_service.store.projects import get_project
 from tests.factories import small_document
 
 ERASED = "m-002"  # Pixel Kayl, visibility "members"
@@ -136,7 +141,7 @@ def test_unknown_member_is_404_and_nothing_is_written(db: Database, client: Test
     assert client.delete("/api/v1/members/m-999").status_code == 404
     assert client.delete("/api/v1/members/o-01").status_code == 404  # an organisation is not a member
     assert db.version() == version
-    with pytest.raises(records.NotFound):
+    with pytest.raises(NotFound):
         privacy.erase_member(db, "m-999")
 
 
@@ -144,7 +149,7 @@ def test_unknown_member_is_404_and_nothing_is_written(db: Database, client: Test
 def test_erasure_removes_every_trace_and_keeps_the_kpis(db: Database, client: TestClient) -> None:
     _cluster(db)
     before = _kpis(client)
-    counts_before = records.count_nodes(db)
+    counts_before = count_nodes(db)
 
     assert client.delete(f"/api/v1/members/{ERASED}").status_code == 204
 
@@ -156,7 +161,7 @@ def test_erasure_removes_every_trace_and_keeps_the_kpis(db: Database, client: Te
     # The KPIs count the anonymised introductions exactly as before.
     assert _kpis(client) == before
 
-    counts = records.count_nodes(db)
+    counts = count_nodes(db)
     assert counts["members"] == counts_before["members"] - 1
     assert counts["introductions"] == counts_before["introductions"]  # anonymised, not deleted
     assert (counts["knows"], counts["collaborated"]) == (1, 1)  # m-004--o-01, m-001--m-004 untouched
@@ -171,12 +176,12 @@ def test_erasure_removes_every_trace_and_keeps_the_kpis(db: Database, client: Te
     props, sides = _intro_node(db, "i-005")
     assert sides == ["b:o-01"] and "outcome" not in props
     # Introductions listed are only the complete ones; the one m-002 facilitated keeps its parties.
-    listed = {x["id"]: x for x in records.list_introductions(db)}  # what GET /api/v1/introductions lists
+    listed = {x["id"]: x for x in list_introductions(db)}  # what GET /api/v1/introductions lists
     assert sorted(listed) == ["i-001", "i-004"]
     assert listed["i-004"]["facilitator"] == ERASED_FACILITATOR
     # Teams and attendee lists close ranks.
-    assert records.get_project(db, "p-002").team == ["m-001", "m-004"]
-    assert records.get_event(db, "e-001").attendees == ["m-001", "m-004"]
+    assert get_project(db, "p-002").team == ["m-001", "m-004"]
+    assert get_event(db, "e-001").attendees == ["m-001", "m-004"]
     with db.driver.session(database=db.connection.database) as session:
         ranks = session.run("MATCH ()-[r:WORKED_ON|ATTENDED]->(x) RETURN x.id AS x, collect(r.rank) AS ranks")
         assert all(sorted(r["ranks"]) == list(range(len(r["ranks"]))) for r in ranks)
@@ -273,4 +278,4 @@ def test_erasing_seeded_members_keeps_the_kpis(db: Database, client: TestClient)
         privacy.erase_member(db, m.id)
         assert _kpis(client) == before
         assert not [v for _k, v in _values(db) if v in (m.id, m.name)]
-    assert records.count_nodes(db)["introductions"] == len(doc.introductions)
+    assert count_nodes(db)["introductions"] == len(doc.introductions)

@@ -11,8 +11,9 @@
 * Follow-ups are due for introductions accepted but not met, or met but without an outcome, for
   more than ``days`` days.
 
-Each change is one write transaction that reads the introduction, checks the transition and
-writes it, so two concurrent answers cannot both win.
+Each change is one write transaction (:mod:`graph_service.store.introductions`) that reads the
+introduction, checks the transition with the rules below and writes it, so two concurrent
+answers cannot both win.
 """
 
 from __future__ import annotations
@@ -23,11 +24,11 @@ from datetime import date, timedelta
 from typing import Any, Literal
 
 from graph_service.domain import MANAGER
-from graph_service.errors import Conflict, NotFound
+from graph_service.errors import Conflict
 from graph_service.interchange import IntroductionRecord
-from graph_service.store.database import Database, Tx
-from graph_service.store.documents import introduction_row
-from graph_service.store.records import list_introductions
+from graph_service.store import introductions as store
+from graph_service.store.database import Database
+from graph_service.store.introductions import IntroductionChange, IntroductionRow
 
 __all__ = [
     "TRANSITIONS",
@@ -59,25 +60,14 @@ def new_introduction_id(today: date) -> str:
     return f"i-{today:%Y%m%d}-{secrets.token_hex(3)}"
 
 
-def _current(tx: Tx, ident: str) -> dict[str, Any]:
-    row = tx.one("introductions/get_introductions", ids=[ident], member=None, statuses=None)
-    if row is None:
-        raise NotFound("introduction", ident)
-    return row
-
-
-def _record(row: dict[str, Any], **changes: Any) -> IntroductionRecord:
+def _record(row: IntroductionRow, **changes: Any) -> IntroductionRecord:
     data = {k: v for k, v in row.items() if v is not None and k != "updated"}
     data.update(changes)
     return IntroductionRecord.model_validate(data)
 
 
-def _save(tx: Tx, record: IntroductionRecord, today: date) -> None:
-    tx.run("introductions/upsert_introductions", rows=[introduction_row(record, updated=today)])
-
-
 def propose(db: Database, *, a: str, b: str, facilitator: str = MANAGER, ident: str | None = None,
-            outcome: str | None = None, today: date | None = None) -> dict[str, Any]:
+            outcome: str | None = None, today: date | None = None) -> IntroductionRow:
     """Record a proposed introduction between ``a`` and ``b``; both answers start as pending.
 
     Refused (409) when a party does not exist, when the pair already has an open introduction,
@@ -90,60 +80,44 @@ def propose(db: Database, *, a: str, b: str, facilitator: str = MANAGER, ident: 
                                 date=today, status="proposed", outcome=outcome,
                                 a_response="pending", b_response="pending")
 
-    def work(tx: Tx) -> None:
-        if tx.rows("introductions/get_introductions", ids=[record.id], member=None, statuses=None):
-            raise Conflict(f"id: an introduction '{record.id}' already exists")
-        refs = [a, b] + ([facilitator] if facilitator != MANAGER else [])
-        found = tx.one("members/existing_parties", ids=refs, skills=[]) or {}
-        known = set(found.get("members", [])) | set(found.get("organisations", []))
-        for field, value in (("a", a), ("b", b)):
-            if value not in known:
-                raise Conflict(f"{field}: no member or organisation '{value}'")
-        if facilitator != MANAGER and facilitator not in found.get("members", []):
-            raise Conflict(f"facilitator: no member '{facilitator}' (or 'manager')")
-        for other in tx.rows("introductions/get_introductions", ids=None, member=a, statuses=None):
-            if {other["a"], other["b"]} != {a, b}:
-                continue
+    def check_pair(earlier: list[IntroductionRow]) -> None:
+        for other in earlier:
             if other["status"] in OPEN:
                 raise Conflict(f"b: '{a}' and '{b}' already have an open introduction ({other['id']})")
             if other["status"] == "declined":
                 raise Conflict(f"b: an introduction of '{a}' and '{b}' was declined before ({other['id']})")
-        _save(tx, record, today)
 
-    db.write(work)
-    return _get(db, record.id)
+    return store.create_introduction(db, record, today=today, check_pair=check_pair)
 
 
-def respond(db: Database, ident: str, *, member: str, answer: Answer, today: date | None = None) -> dict[str, Any]:
+def respond(db: Database, ident: str, *, member: str, answer: Answer,
+            today: date | None = None) -> IntroductionRow:
     """One side's answer. Declining closes the introduction; the second acceptance makes it."""
     today = today or date.today()
 
-    def work(tx: Tx) -> None:
-        row = _current(tx, ident)
+    def change(row: IntroductionRow) -> IntroductionChange:
         if member not in (row["a"], row["b"]):
             raise Conflict(f"member: '{member}' is not a party to introduction '{ident}'")
         if row["status"] != "proposed":
             raise Conflict(f"status: the introduction is already {row['status']}; answers are closed")
-        side = "a_response" if member == row["a"] else "b_response"
+        side: Literal["a_response", "b_response"] = "a_response" if member == row["a"] else "b_response"
         changes: dict[str, Any] = {side: "accepted" if answer == "accept" else "declined"}
-        other = row["b_response" if side == "a_response" else "a_response"] or "pending"
+        other = (row["b_response"] if side == "a_response" else row["a_response"]) or "pending"
         if answer == "decline":
             changes.update(status="declined", closed_on=today)
         elif other == "accepted":
             changes.update(status="accepted", accepted_on=today)
-        _save(tx, _record(row, **changes), today)
+        return IntroductionChange(_record(row, **changes))
 
-    db.write(work)
-    return _get(db, ident)
+    return store.change_introduction(db, ident, change, today=today)
 
 
 def advance(db: Database, ident: str, *, status: str, outcome: str | None = None,
-            today: date | None = None) -> dict[str, Any]:
+            today: date | None = None) -> IntroductionRow:
     """Move an introduction on (met, collaborating, no-follow-up, or declined before meeting)."""
     today = today or date.today()
 
-    def work(tx: Tx) -> None:
-        row = _current(tx, ident)
+    def change(row: IntroductionRow) -> IntroductionChange:
         allowed = TRANSITIONS[row["status"]]
         if status not in allowed:
             hint = ("; 'accepted' is reached when both sides accept (POST .../respond)"
@@ -157,18 +131,15 @@ def advance(db: Database, ident: str, *, status: str, outcome: str | None = None
             changes["met_on"] = today
         else:
             changes["closed_on"] = today
-        _save(tx, _record(row, **changes), today)
-        if status == "collaborating":
-            tx.run("introductions/record_tie", a=row["a"], b=row["b"], strength=INTRODUCED_TIE_STRENGTH,
-                   since=today, introduction=ident)
+        tie = INTRODUCED_TIE_STRENGTH if status == "collaborating" else None
+        return IntroductionChange(_record(row, **changes), knows_tie=tie)
 
-    db.write(work)
-    return _get(db, ident)
+    return store.change_introduction(db, ident, change, today=today)
 
 
 @dataclass(frozen=True, slots=True)
 class DueIntroduction:
-    introduction: dict[str, Any]
+    introduction: IntroductionRow
     waiting_days: int
     action: str
 
@@ -179,7 +150,7 @@ def due_for_follow_up(db: Database, *, days: int = 30, today: date | None = None
     today = today or date.today()
     limit = today - timedelta(days=days)
     due: list[DueIntroduction] = []
-    for row in list_introductions(db, statuses=["accepted", "met"]):
+    for row in store.list_introductions(db, statuses=["accepted", "met"]):
         since = (row.get("met_on") if row["status"] == "met" else row.get("accepted_on")) or row["date"]
         if since < limit:
             action = ("ask both sides whether it led to working together" if row["status"] == "met"
@@ -188,9 +159,3 @@ def due_for_follow_up(db: Database, *, days: int = 30, today: date | None = None
     due.sort(key=lambda d: (-d.waiting_days, d.introduction["id"]))
     return due
 
-
-def _get(db: Database, ident: str) -> dict[str, Any]:
-    rows = db.rows("introductions/get_introductions", {"ids": [ident], "member": None, "statuses": None})
-    if not rows:
-        raise NotFound("introduction", ident)
-    return rows[0]

@@ -28,7 +28,7 @@ from graph_service.interchange import IntroductionRecord
 from graph_service.services.introductions import new_introduction_id
 from graph_service.services.views import GraphView
 from graph_service.store.database import Database
-from graph_service.store.documents import introduction_row
+from graph_service.store.introductions import save_introductions
 
 __all__ = ["Focus", "PlanItem", "Plan", "plan_introductions", "MAX_SOURCES"]
 
@@ -122,9 +122,8 @@ def plan_introductions(
         for p in chosen
     )
     if record and items:
-        rows = [introduction_row(IntroductionRecord(id=i.id or "", a=i.a, b=i.b, facilitator=MANAGER, date=today,
-                                                    status="proposed", a_response="pending",
-                                                    b_response="pending"), updated=today)
-                for i in items]
-        db.write(lambda tx: tx.run("introductions/upsert_introductions", rows=rows))
+        records = [IntroductionRecord(id=i.id or "", a=i.a, b=i.b, facilitator=MANAGER, date=today,
+                                      status="proposed", a_response="pending", b_response="pending")
+                   for i in items]
+        save_introductions(db, records, today=today)
     return Plan(focus, items, effect, record and bool(items), len(sources), len(candidates))

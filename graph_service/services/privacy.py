@@ -5,9 +5,10 @@
   events, introductions (as a party and as facilitator), the suggestions shown to them and their
   API keys (never the secret). Other members appear by id and name only when their visibility
   is not ``private``; a private one is ``{"id": null, "name": null, "private": true}``, so what
-  is counted stays complete while no private member is disclosed. Project teams and event attendee lists are given as sizes only.
+  is counted stays complete while no private member is disclosed. Project teams and event
+  attendee lists are given as sizes only.
 * :func:`erase_member` (right to erasure, art. 17) runs one write transaction
-  (:func:`graph_service.store.records.delete_member`): the member node and every relationship it
+  (:func:`graph_service.store.privacy.delete_member`): the member node and every relationship it
   has (ties, subsector and skill links, team places, attendances, impressions to and from it)
   are deleted, and so are its API keys. An introduction the member took part in loses its link
   to them, its outcome notes and their answer, and keeps its status, dates and the member's
@@ -24,18 +25,18 @@ What the erasure cannot reach (backups taken before, Neo4j's transaction logs) i
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
-from typing import Any, Literal
+from datetime import UTC, date, datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from graph_service.analytics.kpis import AnonymisedIntroduction
 from graph_service.domain import ERASED_FACILITATOR, MANAGER
-from graph_service.errors import NotFound
 from graph_service.interchange import MemberRecord
 from graph_service.services.visibility import DEFAULT_VISIBILITY, VISIBLE_TO
-from graph_service.store import records
-from graph_service.store.database import Database, Tx
+from graph_service.store import privacy as store
+from graph_service.store.database import Database
+from graph_service.store.privacy import ExportTie, PartyRef
 
 __all__ = [
     "EXPORT_FORMAT",
@@ -203,7 +204,7 @@ class MemberExport(BaseModel):
     api_keys: list[ApiKeyEntry] = Field(description="Keys issued to the member for the API.")
 
 
-def _counterpart(party: dict[str, Any] | None) -> Counterpart:
+def _counterpart(party: PartyRef | None) -> Counterpart:
     """Name a party unless it is a private member; ``None`` is an erased member."""
     if party is None:
         return Counterpart(id=None, name=None, kind=None, erased=True)
@@ -214,7 +215,7 @@ def _counterpart(party: dict[str, Any] | None) -> Counterpart:
     return Counterpart(id=None, name=None, kind="member", private=True)
 
 
-def _facilitator(value: str | None, party: dict[str, Any] | None) -> Counterpart:
+def _facilitator(value: str | None, party: PartyRef | None) -> Counterpart:
     if party is not None:
         return _counterpart(party)
     if value == ERASED_FACILITATOR:
@@ -227,7 +228,7 @@ def _order(c: Counterpart) -> tuple[bool, str, str]:
     return (c.name is None, (c.name or "").lower(), c.id or "")
 
 
-def _recorded_by(row: dict[str, Any], member_id: str) -> Literal["member", "counterpart"]:
+def _recorded_by(row: ExportTie, member_id: str) -> Literal["member", "counterpart"]:
     recorder = row.get("recorded_by")
     if recorder is not None:
         return "member" if recorder == member_id else "counterpart"
@@ -236,57 +237,50 @@ def _recorded_by(row: dict[str, Any], member_id: str) -> Literal["member", "coun
 
 def export_member(db: Database, member_id: str) -> MemberExport:
     """Everything held about ``member_id``, read in one transaction; :class:`NotFound` when unknown."""
-
-    def work(tx: Tx) -> MemberExport:
-        found = tx.rows("members/get_members", ids=[member_id], after=None, limit=1)
-        profile = tx.one("privacy/export_profile", id=member_id)
-        if not found or profile is None:
-            raise NotFound("member", member_id)
-        ties = [
-            TieEntry(kind=r["kind"], weight=r["weight"], since=r["since"], confirmed=r["confirmed"],
-                     recorded_by=_recorded_by(r, member_id), introduction=r["introduction"],
-                     other=_counterpart(r["other"]))
-            for r in tx.rows("privacy/export_ties", id=member_id)
-        ]
-        ties.sort(key=lambda t: (t.kind, *_order(t.other), t.since or date.min))
-        intros = []
-        for r in tx.rows("privacy/export_introductions", id=member_id):
-            own, other = ("a_response", "b_response") if r["side"] == "a" else ("b_response", "a_response")
-            intros.append(IntroductionEntry(
-                id=r["id"], side=r["side"], date=r["date"], status=r["status"], response=r[own],
-                other_response=r[other], accepted_on=r["accepted_on"], met_on=r["met_on"],
-                closed_on=r["closed_on"], updated=r["updated"], outcome=r["outcome"],
-                other=_counterpart(r["other"]),
-                facilitator=_facilitator(r["facilitator"], r["facilitator_party"]),
-            ))
-        facilitated = [FacilitatedEntry(id=r["id"], date=r["date"], status=r["status"],
-                                        a=_counterpart(r["a"]), b=_counterpart(r["b"]))
-                       for r in tx.rows("privacy/export_facilitated", id=member_id)]
-        shown = tx.one("privacy/export_impressions", id=member_id) or {"shown": [], "suggested": []}
-        impressions = sorted(
-            (ImpressionEntry(other=_counterpart(s["other"]), count=s["count"], first=s["first"],
-                             last=s["last"]) for s in shown["shown"]),
-            key=lambda i: (-i.count, *_order(i.other)),
-        )
-        return MemberExport(
-            format=EXPORT_FORMAT,
-            generated_at=datetime.now(timezone.utc).replace(microsecond=0),
-            member=MemberRecord(**{k: v for k, v in found[0].items() if v is not None}),
-            subsectors=[SubsectorRef(**s) for s in profile["subsectors"]],
-            skills=[SkillRef(**k) for k in profile["skills"]],
-            ties=ties,
-            projects=[ProjectEntry(**r) for r in tx.rows("privacy/export_projects", id=member_id)],
-            events=[EventEntry(**r) for r in tx.rows("privacy/export_events", id=member_id)],
-            introductions=intros,
-            introductions_facilitated=facilitated,
-            impressions=impressions,
-            suggested_to_others=SuggestedToOthers(members=len(shown["suggested"]),
-                                                  times=sum(c or 0 for c in shown["suggested"])),
-            api_keys=[ApiKeyEntry(id=k["id"], name=k["name"], created=k["created"], revoked=k["revoked"])
-                      for k in tx.rows("keys/list_keys", member=member_id)],
-        )
-
-    return db.read(work)
+    data = store.read_member_data(db, member_id)
+    ties = [
+        TieEntry(kind=r["kind"], weight=r["weight"], since=r["since"], confirmed=r["confirmed"],
+                 recorded_by=_recorded_by(r, member_id), introduction=r["introduction"],
+                 other=_counterpart(r["other"]))
+        for r in data.ties
+    ]
+    ties.sort(key=lambda t: (t.kind, *_order(t.other), t.since or date.min))
+    intros = []
+    for x in data.introductions:
+        a_side = x["side"] == "a"
+        own, other = (x["a_response"], x["b_response"]) if a_side else (x["b_response"], x["a_response"])
+        intros.append(IntroductionEntry(
+            id=x["id"], side=x["side"], date=x["date"], status=x["status"], response=own,
+            other_response=other, accepted_on=x["accepted_on"], met_on=x["met_on"],
+            closed_on=x["closed_on"], updated=x["updated"], outcome=x["outcome"],
+            other=_counterpart(x["other"]),
+            facilitator=_facilitator(x["facilitator"], x["facilitator_party"]),
+        ))
+    facilitated = [FacilitatedEntry(id=f["id"], date=f["date"], status=f["status"],
+                                    a=_counterpart(f["a"]), b=_counterpart(f["b"]))
+                   for f in data.facilitated]
+    impressions = sorted(
+        (ImpressionEntry(other=_counterpart(s["other"]), count=s["count"], first=s["first"], last=s["last"])
+         for s in data.shown),
+        key=lambda i: (-i.count, *_order(i.other)),
+    )
+    return MemberExport(
+        format=EXPORT_FORMAT,
+        generated_at=datetime.now(UTC).replace(microsecond=0),
+        member=data.member,
+        subsectors=[SubsectorRef(**s) for s in data.subsectors],
+        skills=[SkillRef(**k) for k in data.skills],
+        ties=ties,
+        projects=[ProjectEntry(**r) for r in data.projects],
+        events=[EventEntry(**r) for r in data.events],
+        introductions=intros,
+        introductions_facilitated=facilitated,
+        impressions=impressions,
+        suggested_to_others=SuggestedToOthers(members=len(data.suggested),
+                                              times=sum(c or 0 for c in data.suggested)),
+        api_keys=[ApiKeyEntry(id=k["id"], name=k["name"], created=k.get("created"), revoked=k.get("revoked"))
+                  for k in data.keys],
+    )
 
 
 # -- the erasure ----------------------------------------------------------------------------------
@@ -323,19 +317,17 @@ class ErasureSummary(BaseModel):
 def erase_member(db: Database, member_id: str) -> ErasureSummary:
     """Erase ``member_id`` in one write transaction (see the module docstring); :class:`NotFound`
     for an unknown member, and then nothing is written."""
-    counts = records.delete_member(db, member_id)
-    name = counts.pop("name", None)
-    return ErasureSummary(**counts, mentions=find_mentions(db, member_id, name))
+    erased = store.delete_member(db, member_id)
+    return ErasureSummary(**erased.counts, mentions=find_mentions(db, member_id, erased.name))
 
 
 def find_mentions(db: Database, member_id: str, name: str | None) -> list[Mention]:
     """Property values equal to ``member_id`` or containing ``name`` (case-insensitive; a name
     shorter than :data:`MIN_NAME_LENGTH` only as a whole value)."""
     needle = name.lower() if name and len(name) >= MIN_NAME_LENGTH else None
-    rows = db.rows("privacy/find_mentions", {"id": member_id, "text": needle})
-    found = [Mention(**r) for r in rows]
+    found = [Mention(**r) for r in store.find_mentions(db, member_id, text=needle)]
     if name and needle is None:
-        found += [Mention(**r) for r in db.rows("privacy/find_mentions", {"id": name, "text": None})]
+        found += [Mention(**r) for r in store.find_mentions(db, name)]
     return found
 
 
@@ -345,5 +337,5 @@ def anonymised_introductions(db: Database) -> tuple[AnonymisedIntroduction, ...]
         AnonymisedIntroduction(date=r["date"], status=r["status"], facilitator=r["facilitator"] or MANAGER,
                                a=r["a"], b=r["b"], a_subsector=r["a_erased_subsector"],
                                b_subsector=r["b_erased_subsector"])
-        for r in db.rows("privacy/anonymised_introductions")
+        for r in store.anonymised_introductions(db)
     )

@@ -9,14 +9,14 @@ nothing and an import that was cut off half-way can simply be run again. Documen
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from graph_service.domain import SUBSECTORS
+from graph_service.errors import DocumentInvalid
 from graph_service.interchange import (
     Document,
-    DocumentInvalid,
     EventRecord,
     IntroductionRecord,
     MemberRecord,
@@ -38,7 +38,9 @@ __all__ = [
     "clear_graph",
     "member_row",
     "introduction_row",
+    "without_nulls",
     "SINGLE_TX_ROWS",
+    "IMPORT_TIMEOUT_S",
 ]
 
 SINGLE_TX_ROWS = 20_000
@@ -146,6 +148,11 @@ def _batches(rows: Sequence[dict[str, Any]], size: int) -> Iterator[list[dict[st
         yield batch
 
 
+def _writing(name: str, rows: list[dict[str, Any]]) -> Callable[[Tx], None]:
+    """The work of one transaction that writes ``rows`` with the query ``name``."""
+    return lambda tx: tx.run(name, rows=rows)
+
+
 def validate_document(db: Database, doc: Document, *, replace: bool) -> None:
     """Raise :class:`DocumentInvalid` listing every problem; a merge may refer to what the graph holds."""
     existing: dict[str, frozenset[str]] = {}
@@ -223,14 +230,15 @@ def import_document(
         transactions += 1
     for _section, name, rows in plan:
         for chunk in _batches(rows, batch_size):
-            db.write(lambda tx, c=chunk, n=name: tx.run(n, rows=c), timeout=IMPORT_TIMEOUT_S)
+            db.write(_writing(name, chunk), timeout=IMPORT_TIMEOUT_S)
             transactions += 1
             if progress:
                 progress("rows", len(chunk))
     return ImportResult(replace, counts, transactions)
 
 
-def _clean(row: dict[str, Any]) -> dict[str, Any]:
+def without_nulls(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A query row without its null values, ready for an interchange record's defaults."""
     return {k: v for k, v in row.items() if v is not None}
 
 
@@ -249,18 +257,18 @@ def export_document(db: Database) -> Document:
     """The whole cluster as an interchange document, in a canonical order (sorted by id)."""
     skills = [SkillRecord(id=r["id"], name=r["name"], subsector=r["subsector"])
               for r in db.rows("skills/list_skills", {"subsector": None, "cross_cutting": None})]
-    members = [MemberRecord(**_clean(r)) for r in _paged(db, "members/get_members", "id")]
-    organisations = [OrganisationRecord(**_clean(r)) for r in db.rows("organisations/export_organisations")]
+    members = [MemberRecord(**without_nulls(r)) for r in _paged(db, "members/get_members", "id")]
+    organisations = [OrganisationRecord(**without_nulls(r)) for r in db.rows("organisations/export_organisations")]
     ties = []
     for r in _paged(db, "ties/export_ties", "cursor"):
         r.pop("cursor")
-        ties.append(TieRecord(**_clean(r)))
+        ties.append(TieRecord(**without_nulls(r)))
     ties.sort(key=lambda t: (t.source, t.target, t.kind))
-    projects = [ProjectRecord(**_clean(r)) for r in
+    projects = [ProjectRecord(**without_nulls(r)) for r in
                 db.rows("projects/get_projects", {"ids": None, "status": None, "kind": None})]
-    events = [EventRecord(**_clean(r)) for r in db.rows("events/get_events", {"ids": None, "from": None})]
+    events = [EventRecord(**without_nulls(r)) for r in db.rows("events/get_events", {"ids": None, "from": None})]
     introductions = [
-        IntroductionRecord(**_clean({k: v for k, v in r.items() if k != "updated"}))
+        IntroductionRecord(**without_nulls({k: v for k, v in r.items() if k != "updated"}))
         for r in db.rows("introductions/get_introductions", {"ids": None, "member": None, "statuses": None})
     ]
     return Document(

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query
 from graph_service.api.auth import PersonDep, ViewDep
 from graph_service.api.deps import DatabaseDep
 from graph_service.interchange import EventRecord
-from graph_service.store import records
+from graph_service.store import events as event_store
 
 router = APIRouter(prefix="/events", tags=["events"])
 
@@ -28,10 +28,10 @@ def list_events(
     from_date: Annotated[date | None, Query(alias="from", description="Only events on or after this date.")] = None,
 ) -> list[EventRecord]:
     members = view.visible_ids()
-    return [_shown(e, members) for e in records.list_events(db, from_date=from_date)]
+    return [_shown(e, members) for e in event_store.list_events(db, from_date=from_date)]
 
 
 @router.get("/{event_id}", response_model=EventRecord, responses={404: {"description": "No such event"}})
 def get_event(db: DatabaseDep, _caller: PersonDep, view: ViewDep,
               event_id: Annotated[str, Path(max_length=64)]) -> EventRecord:
-    return _shown(records.get_event(db, event_id), view.visible_ids())
+    return _shown(event_store.get_event(db, event_id), view.visible_ids())

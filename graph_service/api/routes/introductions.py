@@ -21,7 +21,7 @@ from graph_service.interchange import Id
 from graph_service.services import introductions
 from graph_service.services.kpis import introduction_kpis
 from graph_service.services.planning import Focus, Plan, plan_introductions
-from graph_service.store import records
+from graph_service.store import introductions as introduction_store
 
 router = APIRouter(prefix="/introductions", tags=["introductions"])
 
@@ -55,7 +55,7 @@ def list_introductions(
                 for d in introductions.due_for_follow_up(db, days=due_days)]
         return [r for r in rows if (member is None or member in (r["a"], r["b"]))
                 and (status is None or r["status"] in status)]
-    return records.list_introductions(db, member=member, statuses=status)
+    return introduction_store.list_introductions(db, member=member, statuses=status)
 
 
 @router.get("/kpis", response_model=IntroductionKPIs)
@@ -69,7 +69,7 @@ def kpis(view: ViewDep, _manager: ManagerDep, since: Annotated[date | None, Quer
 @router.get("/{introduction_id}", response_model=IntroductionOut,
             responses={404: {"description": "No such introduction"}})
 def get_introduction(db: DatabaseDep, principal: PersonDep, introduction_id: IntroductionId) -> dict:
-    found = records.get_introduction(db, introduction_id)
+    found = introduction_store.get_introduction(db, introduction_id)
     _ensure_party(principal, found)
     return found
 
@@ -97,7 +97,7 @@ def update_introduction(db: DatabaseDep, principal: PersonDep, introduction_id: 
                         body: IntroductionUpdate) -> dict:
     """Record that they met, and then the outcome; 'collaborating' adds a knows tie. The manager
     or one of the two members."""
-    _ensure_party(principal, records.get_introduction(db, introduction_id))
+    _ensure_party(principal, introduction_store.get_introduction(db, introduction_id))
     return introductions.advance(db, introduction_id, status=body.status, outcome=body.outcome)
 
 

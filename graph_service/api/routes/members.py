@@ -18,7 +18,7 @@ from graph_service.domain import SUBSECTOR_IDS
 from graph_service.errors import Forbidden, NotFound
 from graph_service.interchange import Id, MemberRecord
 from graph_service.services.visibility import may_see_member, visible_levels
-from graph_service.store import records
+from graph_service.store import members as member_store
 
 router = APIRouter(prefix="/members", tags=["members"])
 
@@ -41,7 +41,7 @@ def list_members(
     """Members the caller may see: all for the manager, ``members`` and ``public`` profiles for a
     member, ``public`` ones for a client application."""
     limit = min(limit, settings.max_page_size)
-    total, items = records.list_members(
+    total, items = member_store.list_members(
         db, subsector=subsector, skill=skill, text=q,
         visibilities=visible_levels(principal.viewer), offset=offset, limit=limit,
     )
@@ -51,7 +51,7 @@ def list_members(
 @router.get("/{member_id}", response_model=MemberRecord, responses={404: {"description": "No such member"}})
 def get_member(db: DatabaseDep, principal: CallerDep, member_id: MemberId) -> MemberRecord:
     """One profile; a profile the caller may not see answers 404, as if it did not exist."""
-    member = records.get_member(db, member_id)
+    member = member_store.get_member(db, member_id)
     if not may_see_member(principal.viewer, member.id, member.visibility):
         raise NotFound("member", member_id)
     return member
@@ -60,7 +60,7 @@ def get_member(db: DatabaseDep, principal: CallerDep, member_id: MemberId) -> Me
 @router.post("", response_model=MemberRecord, status_code=201,
              responses={409: {"description": "The id is taken, or a skill is unknown"}})
 def create_member(db: DatabaseDep, _manager: ManagerDep, member: MemberRecord) -> MemberRecord:
-    return records.create_member(db, member)
+    return member_store.create_member(db, member)
 
 
 @router.patch("/{member_id}", response_model=MemberRecord, responses={404: {"description": "No such member"}})
@@ -70,11 +70,11 @@ def update_member(db: DatabaseDep, principal: PersonDep, member_id: MemberId, ch
     ensure_member_access(principal, member_id)
     if not principal.is_manager and "joined" in changes.model_fields_set:
         raise Forbidden("joined: only the manager records when a member joined")
-    current = records.get_member(db, member_id)
+    current = member_store.get_member(db, member_id)
     try:
         merged = MemberRecord.model_validate(
             {**current.model_dump(), **changes.model_dump(exclude_unset=True), "id": member_id}
         )
     except ValidationError as exc:  # e.g. {"name": null}: the field named, as for any bad body
         raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]) from None
-    return records.replace_member(db, merged)
+    return member_store.replace_member(db, merged)

@@ -8,7 +8,7 @@ from graph_service.api.auth import PersonDep, ViewDep
 from graph_service.api.deps import DatabaseDep
 from graph_service.domain import ProjectKind, ProjectStatus
 from graph_service.interchange import ProjectRecord
-from graph_service.store import records
+from graph_service.store import projects as project_store
 
 router = APIRouter(prefix="/projects", tags=["projects"])
 
@@ -31,10 +31,10 @@ def list_projects(
     """Past projects and calls for tender, with required skills and team (for a member, only the
     team members who agreed to be shown)."""
     members = view.visible_ids()
-    return [_shown(p, members) for p in records.list_projects(db, status=status, kind=kind)]
+    return [_shown(p, members) for p in project_store.list_projects(db, status=status, kind=kind)]
 
 
 @router.get("/{project_id}", response_model=ProjectRecord, responses={404: {"description": "No such project"}})
 def get_project(db: DatabaseDep, _caller: PersonDep, view: ViewDep,
                 project_id: Annotated[str, Path(max_length=64)]) -> ProjectRecord:
-    return _shown(records.get_project(db, project_id), view.visible_ids())
+    return _shown(project_store.get_project(db, project_id), view.visible_ids())

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from graph_service.api.deps import DatabaseDep
 from graph_service.api.schemas import SkillOut, SubsectorOut
 from graph_service.interchange import OrganisationRecord, SubsectorId
-from graph_service.store import records
+from graph_service.store import organisations, taxonomy
 
 router = APIRouter(tags=["taxonomy"])
 
@@ -15,7 +15,7 @@ router = APIRouter(tags=["taxonomy"])
 @router.get("/subsectors", response_model=list[SubsectorOut])
 def list_subsectors(db: DatabaseDep) -> list[dict]:
     """The 12 subsectors with their NACE codes and member counts."""
-    return records.list_subsectors(db)
+    return taxonomy.list_subsectors(db)
 
 
 @router.get("/skills", response_model=list[SkillOut])
@@ -24,10 +24,10 @@ def list_skills(
     subsector: Annotated[SubsectorId | None, Query(description="Only skills of this subsector.")] = None,
     cross_cutting: Annotated[bool | None, Query(description="Only cross-cutting (or only subsector) skills.")] = None,
 ) -> list[dict]:
-    return records.list_skills(db, subsector=subsector, cross_cutting=cross_cutting)
+    return taxonomy.list_skills(db, subsector=subsector, cross_cutting=cross_cutting)
 
 
 @router.get("/organisations", response_model=list[OrganisationRecord])
 def list_organisations(db: DatabaseDep) -> list[OrganisationRecord]:
     """Organisations of the other national clusters that creatives are linked to."""
-    return records.list_organisations(db)
+    return organisations.list_organisations(db)

@@ -11,7 +11,7 @@ from graph_service.api.auth import ManagerDep, PersonDep, ViewDep
 from graph_service.api.deps import DatabaseDep
 from graph_service.interchange import Id, SubsectorId
 from graph_service.services.teams import SeatingAnswer, TeamsAnswer, tables_for, teams_for
-from graph_service.store import records
+from graph_service.store.projects import get_project
 
 router = APIRouter(tags=["teams and seating"])
 
@@ -56,7 +56,7 @@ def teams(_caller: PersonDep, view: ViewDep, body: TeamRequest) -> TeamsAnswer:
 def project_teams(_caller: PersonDep, view: ViewDep, db: DatabaseDep, project_id: Annotated[str, Path(max_length=64)],
                   body: TeamOptions) -> TeamsAnswer:
     """Teams for a project or tender stored in the graph, from its required skills."""
-    project = records.get_project(db, project_id)
+    project = get_project(db, project_id)
     return teams_for(view, project.requires, max_size=body.max_size, must_include=body.must_include,
                      must_exclude=body.must_exclude, limit=body.limit, organisations=body.organisations)
 
