@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Literal
 
 from pydantic import BaseModel
 
-from graph_service.errors import InvalidRequest, NotFound
+from graph_service.errors import InvalidRequest
+from graph_service.store import keys as store
 from graph_service.store.database import Database
 
 __all__ = ["Role", "KeyRole", "KeyInfo", "NewKey", "PREFIX", "hash_key", "new_secret", "create_key",
@@ -60,15 +61,10 @@ def create_key(db: Database, *, role: KeyRole, name: str, member: str | None = N
         raise InvalidRequest("member", "a client application's key is not bound to a member")
     secret = new_secret()
     ident = "k-" + secrets.token_hex(6)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
 
-    def work(tx):  # type: ignore[no-untyped-def]
-        if member is not None and not tx.rows("members/get_members", ids=[member], after=None, limit=1):
-            raise NotFound("member", member)
-        return tx.one("keys/create_key", id=ident, hash=hash_key(secret), role=role, member=member,
-                      label=name, created=now)
-
-    row = db.write(work, bump=False)
+    row = store.create_key(db, ident=ident, key_hash=hash_key(secret), role=role, member=member, name=name,
+                           created=now)
     return NewKey(**row, key=secret)
 
 
@@ -76,22 +72,19 @@ def find_key(db: Database, secret: str) -> KeyInfo | None:
     """The live key ``secret`` belongs to, or None."""
     if not secret.startswith(PREFIX):
         return None
-    row = db.one("keys/find_key", {"hash": hash_key(secret)})
+    row = store.find_key(db, hash_key(secret))
     return KeyInfo(**row) if row else None
 
 
 def list_keys(db: Database, *, member: str | None = None) -> list[KeyInfo]:
-    return [KeyInfo(**r) for r in db.rows("keys/list_keys", {"member": member})]
+    return [KeyInfo(**r) for r in store.list_keys(db, member=member)]
 
 
 def revoke_key(db: Database, ident: str) -> KeyInfo:
-    row = db.write(lambda tx: tx.one("keys/revoke_key", id=ident, now=datetime.now(timezone.utc)), bump=False)
-    if not row:
-        raise NotFound("key", ident)
-    return KeyInfo(**row)
+    """Revoke key ``ident`` (it stops working at once); :class:`NotFound` for an unknown key."""
+    return KeyInfo(**store.revoke_key(db, ident, now=datetime.now(UTC)))
 
 
 def delete_keys(db: Database, *, member: str | None) -> int:
     """Delete the keys of ``member`` (or every key when None); the count deleted."""
-    row = db.write(lambda tx: tx.one("keys/delete_keys", member=member), bump=False)
-    return int(row["deleted"]) if row else 0
+    return store.delete_keys(db, member=member)
