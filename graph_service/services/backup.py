@@ -44,7 +44,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -53,8 +53,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from graph_service.domain import ERASED_FACILITATOR, MANAGER, SUBSECTORS, IntroductionStatus
 from graph_service.errors import DocumentInvalid
 from graph_service.interchange import Document, Id, Response, SubsectorId, check_references
+from graph_service.store import backup as store
 from graph_service.store import documents
-from graph_service.store.database import Database, Tx
+from graph_service.store.database import Database
 
 __all__ = [
     "FORMAT",
@@ -177,7 +178,8 @@ class AnonymisedIntroduction(_Strict):
     closed_on: date | None = None
 
     def row(self) -> dict[str, Any]:
-        """The row ``introductions/upsert_introductions`` writes (a null side gets no link)."""
+        """The row a restore writes (:func:`graph_service.store.backup.restore_graph`; a null side
+        gets no link)."""
         props = self.model_dump(exclude={"id", "a", "b"})
         return {"id": self.id, "a": self.a, "b": self.b, "facilitator": self.facilitator, "props": props}
 
@@ -247,14 +249,9 @@ def checksum(raw: dict[str, Any]) -> str:
 # -- what the graph holds -------------------------------------------------------------------------
 def graph_counts(db: Database) -> Counts:
     """Nodes per label and relationships per type, as the graph holds them now."""
-
-    def work(tx: Tx) -> Counts:
-        nodes = {r["label"]: int(r["count"]) for r in tx.rows("backup/label_counts")
-                 if r["label"] not in NOT_BACKED_UP}
-        rels = {r["type"]: int(r["count"]) for r in tx.rows("backup/type_counts")}
-        return Counts(nodes=nodes, relationships=rels)
-
-    return db.read(work, timeout=documents.IMPORT_TIMEOUT_S)
+    counts = store.graph_counts(db)
+    return Counts(nodes={label: n for label, n in counts.nodes.items() if label not in NOT_BACKED_UP},
+                  relationships=counts.relationships)
 
 
 def expected_counts(data: BackupData) -> Counts:
@@ -299,42 +296,33 @@ def _differences(want: Counts, have: Counts, want_name: str, have_name: str) -> 
 
 def _uncovered(db: Database, counts: Counts) -> list[str]:
     """Labels, relationship types and property keys in the graph that a backup would not restore."""
-
-    def work(tx: Tx) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        return tx.rows("backup/label_keys"), tx.rows("backup/type_keys")
-
-    label_keys, type_keys = db.read(work, timeout=documents.IMPORT_TIMEOUT_S)
+    keys = store.property_keys(db)
     problems = [f"nodes labelled {label}" for label in counts.nodes if label not in NODE_KEYS]
     problems += [f"{t} relationships" for t in counts.relationships if t not in RELATIONSHIP_KEYS]
-    for r in label_keys:
+    for r in keys.nodes:
         if r["label"] in NOT_BACKED_UP:
             continue
         known = NODE_KEYS.get(r["label"])
         if known is not None and r["key"] not in known:
             problems.append(f"property '{r['key']}' of {r['label']} nodes")
-    for r in type_keys:
-        known = RELATIONSHIP_KEYS.get(r["type"])
-        if known is not None and r["key"] not in known:
-            problems.append(f"property '{r['key']}' of {r['type']} relationships")
+    for t in keys.relationships:
+        known = RELATIONSHIP_KEYS.get(t["type"])
+        if known is not None and t["key"] not in known:
+            problems.append(f"property '{t['key']}' of {t['type']} relationships")
     return sorted(set(problems))
 
 
 # -- taking a backup ------------------------------------------------------------------------------
 def _read_data(db: Database) -> BackupData:
     doc = documents.export_document(db)
-
-    def extras(tx: Tx) -> tuple[list[dict[str, Any]], ...]:
-        return (tx.rows("backup/introduction_updates"), tx.rows("backup/tie_introductions"),
-                tx.rows("backup/impressions"), tx.rows("privacy/anonymised_introductions"))
-
-    updates, ties, impressions, anonymised = db.read(extras, timeout=documents.IMPORT_TIMEOUT_S)
+    extras = store.read_extras(db)
     return BackupData(
         document=doc,
-        introduction_updates=[IntroductionUpdate(**r) for r in updates],
-        tie_introductions=[TieIntroduction(**r) for r in ties],
-        impressions=[Impression(**r) for r in impressions],
+        introduction_updates=[IntroductionUpdate(**r) for r in extras.introduction_updates],
+        tie_introductions=[TieIntroduction(**r) for r in extras.tie_introductions],
+        impressions=[Impression(**r) for r in extras.impressions],
         anonymised_introductions=[AnonymisedIntroduction(**{k: v for k, v in r.items() if v is not None})
-                                  for r in anonymised],
+                                  for r in extras.anonymised_introductions],
     )
 
 
@@ -361,7 +349,7 @@ def take_backup(db: Database, *, allow_incomplete: bool = False) -> dict[str, An
         raw: dict[str, Any] = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
-            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "neo4j": agent,
             "graph_version": before,
             "counts": restored.model_dump(),
@@ -486,19 +474,15 @@ def restore_backup(
     if not isinstance(backup, BackupFile):
         backup = read_backup(backup)
     data = backup.data
-    extra = [
-        # Before the updates: those of anonymised introductions are among them.
-        ("anonymised_introductions", "introductions/upsert_introductions",
-         [x.row() for x in data.anonymised_introductions]),
-        ("introduction_updates", "backup/restore_introduction_updates",
-         [u.model_dump(mode="json") for u in data.introduction_updates]),
-        ("tie_introductions", "backup/restore_tie_introductions",
-         [t.model_dump(mode="json") for t in data.tie_introductions]),
-        ("impressions", "backup/restore_impressions", [s.model_dump(mode="json") for s in data.impressions]),
-    ]
     try:
-        result = documents.import_document(db, data.document, replace=True, batch_size=batch_size,
-                                           progress=progress, extra=[e for e in extra if e[2]])
+        result = store.restore_graph(
+            db, data.document,
+            anonymised_introductions=[x.row() for x in data.anonymised_introductions],
+            introduction_updates=[u.model_dump(mode="json") for u in data.introduction_updates],
+            tie_introductions=[t.model_dump(mode="json") for t in data.tie_introductions],
+            impressions=[s.model_dump(mode="json") for s in data.impressions],
+            batch_size=batch_size, progress=progress,
+        )
     except DocumentInvalid as exc:  # read_backup checked the same, so only when called with a model
         raise BackupInvalid("the backup's document is not valid:",
                             [f"{p.loc}: {p.msg}" for p in exc.problems]) from None
