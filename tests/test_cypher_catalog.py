@@ -7,6 +7,15 @@
   own, to look at the graph independently of the catalog, but never a formatted one.)
 * Only the store talks to the driver: ``neo4j`` is imported by ``graph_service/store/database.py``
   (and by the managed server, which only waits for Bolt to answer).
+* Only the store runs queries: no module outside ``graph_service/store/`` (in ``graph_service``,
+  ``seed`` and ``scripts``) calls ``rows``, ``one``, ``run``, ``run_text``, ``read`` or ``write``
+  on a ``Database`` or a ``Tx``, imports ``Tx``, or names a query (a string that is the name of a
+  file under ``cypher/``): the services call store functions instead. The tests and the
+  benchmarks may run queries themselves (fixtures that look at the graph independently of the
+  store, and a query timed on its own).
+* Every query file is used by a store module, but for the few in ``FIXTURE_QUERIES`` (which the
+  tests or the benchmarks use, and the store does not), and every query name a store module
+  writes out names an existing file.
 * Labels and relationship types come from a fixed list, the one documented in ``docs/model.md``
   (the ``### `:Label``` headings under "Nodes" and the first column of the "Relationships"
   table): every label and type a ``.cypher`` file names is in it, none is built at run time
@@ -33,6 +42,22 @@ CATALOG_NAME = re.compile(r"^[a-z0-9_]+/[a-z0-9_]+$")
 CYPHER_TEXT = re.compile(r"\b(MATCH|MERGE|UNWIND|DETACH\s+DELETE|OPTIONAL\s+MATCH|CREATE\s+(CONSTRAINT|INDEX)"
                          r"|CALL\s*\{|RETURN\s+\w)")
 DRIVER_USERS = {"graph_service/store/database.py", "graph_service/neo4j_server/managed.py"}
+CATALOG_NAMES = frozenset(p.relative_to(CYPHER_DIR).with_suffix("").as_posix() for p in CYPHER_FILES)
+STORE = "graph_service/store/"
+# Outside the store, only these may run and name queries: fixtures and measurements, not the service.
+QUERYING_OUTSIDE_THE_STORE = ("tests/", "bench/")
+# The methods of Database and Tx that run queries.
+RUNNING_METHODS = frozenset({"rows", "one", "run", "run_text", "read", "write"})
+# The store's types, and the names a Database or a Tx goes by where nothing annotates it.
+STORE_TYPES = frozenset({"Database", "Tx"})
+CONVENTIONAL_NAMES = frozenset({"db", "database", "tx"})
+# Queries no store module runs, and who does.
+FIXTURE_QUERIES = {
+    "graph/dump_nodes": "tests/test_injection.py",
+    "graph/dump_relationships": "tests/test_injection.py",
+    "graph/delete_all_batch": "tests/test_injection.py",
+    "bench/resource_allocation": "bench/introductions.py",
+}
 
 
 def python_files() -> Iterator[Path]:
@@ -119,6 +144,127 @@ def test_only_the_store_uses_the_driver() -> None:
             if any(n == "neo4j" or n.startswith("neo4j.") for n in names):
                 users.add(rel(path))
     assert users <= DRIVER_USERS, f"the driver is imported outside the store: {sorted(users - DRIVER_USERS)}"
+
+
+# -- only the store runs queries ------------------------------------------------------------------
+def parsed() -> Iterator[tuple[str, ast.Module]]:
+    for path in python_files():
+        yield rel(path), ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
+def terminal(node: ast.AST) -> str | None:
+    """The last name of ``db``, ``self.db``, ``view.database`` or ``Database(...)``."""
+    if isinstance(node, ast.Call):
+        return terminal(node.func)
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Name):
+        return node.id
+    return None
+
+
+def annotation_names(node: ast.AST) -> set[str]:
+    """The names an annotation uses, also inside a quoted one (``"Database | None"``)."""
+    found: set[str] = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, (ast.Name, ast.Attribute)):
+            found.add(terminal(sub) or "")
+        elif isinstance(sub, ast.Constant) and isinstance(sub.value, str):
+            found |= set(WORD.findall(sub.value))
+    return found
+
+
+def store_types(trees: list[tuple[str, ast.Module]]) -> frozenset[str]:
+    """``Database``, ``Tx`` and the module-level aliases built on them, e.g.
+    ``DatabaseDep = Annotated[Database, Depends(get_database)]``."""
+    types = set(STORE_TYPES)
+    for _, tree in trees:
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and {terminal(n) for n in ast.walk(node.value)} & STORE_TYPES:
+                types |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+    return frozenset(types)
+
+
+def store_handles(tree: ast.Module, types: frozenset[str]) -> set[str]:
+    """The names that hold a Database or a Tx in a module: parameters and variables annotated with
+    one, variables assigned one, functions and properties returning one, and the usual names."""
+    names = set(CONVENTIONAL_NAMES) | types
+    for node in ast.walk(tree):
+        if isinstance(node, ast.arg) and node.annotation is not None and annotation_names(node.annotation) & types:
+            names.add(node.arg)
+        elif isinstance(node, ast.AnnAssign) and annotation_names(node.annotation) & types:
+            names.add(terminal(node.target) or "")
+        elif isinstance(node, ast.Assign) and terminal(node.value) in types and isinstance(node.value, ast.Call):
+            names |= {terminal(target) or "" for target in node.targets}
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.returns is not None \
+                and annotation_names(node.returns) & types:
+            names.add(node.name)
+    return names - {""}
+
+
+def query_problems(path: str, tree: ast.Module, types: frozenset[str]) -> list[str]:
+    """Where a module outside the store runs a query, imports ``Tx`` or names a query."""
+    handles = store_handles(tree, types)
+    problems = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr in RUNNING_METHODS and terminal(node.func.value) in handles:
+            problems.append(f"{path}:{node.lineno}: {terminal(node.func.value)}.{node.func.attr}() runs a query "
+                            "outside the store (call a function of graph_service/store/ instead)")
+        elif isinstance(node, ast.ImportFrom) and node.module == "graph_service.store.database" \
+                and any(a.name == "Tx" for a in node.names):
+            problems.append(f"{path}:{node.lineno}: imports Tx: transactions are the store's")
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in CATALOG_NAMES:
+            problems.append(f"{path}:{node.lineno}: names the query {node.value!r} outside the store")
+    return problems
+
+
+def test_only_the_store_runs_queries() -> None:
+    trees = list(parsed())
+    types = store_types(trees)
+    problems = []
+    for path, tree in trees:
+        if not path.startswith((STORE, *QUERYING_OUTSIDE_THE_STORE)):
+            problems += query_problems(path, tree, types)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_checker_sees_queries_run_outside_the_store() -> None:
+    source = (
+        "from graph_service.store.database import Database, Tx\n"          # 1: Tx
+        "Handle = Annotated[Database, Depends(get)]\n"
+        "def f(conn: Handle, view, out, maybe: 'Database | None') -> None:\n"
+        "    conn.rows('members/get_members', {})\n"                     # 4: rows, and the name
+        "    view.database.write(lambda tx: tx.run(QUERY))\n"            # 5: write, run
+        "    maybe.read(work)\n"                                        # 6: read
+        "    Database(settings).one(QUERY)\n"                            # 7: one
+        "    out.write('members/get'); open('file').read(); sys.stdout.write('text')\n"
+    )
+    tree = ast.parse(source)
+    problems = query_problems("sample.py", tree, store_types([("sample.py", tree)]))
+    lines = sorted(int(p.split(":")[1]) for p in problems)
+    assert lines == [1, 4, 4, 5, 5, 6, 7], problems
+
+
+def test_every_query_is_used_by_the_store() -> None:
+    used_by: dict[str, set[str]] = {}
+    for path, tree in parsed():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and CATALOG_NAME.match(node.value):
+                used_by.setdefault(node.value, set()).add(path)
+    in_store = {name for name, users in used_by.items() if any(u.startswith(STORE) for u in users)}
+    problems = [f"{sorted(used_by[n])} name {n!r}, which is no file under cypher/"
+                for n in sorted(in_store - CATALOG_NAMES)]
+    problems += [f"cypher/{n}.cypher is used by no store module" for n in sorted(CATALOG_NAMES - in_store)
+                 if n not in FIXTURE_QUERIES]
+    for name, user in FIXTURE_QUERIES.items():
+        if name not in CATALOG_NAMES:
+            problems.append(f"FIXTURE_QUERIES lists {name!r}, which is no file under cypher/")
+        elif name in in_store:
+            problems.append(f"{name!r} is used by the store: it leaves FIXTURE_QUERIES")
+        elif user not in used_by.get(name, set()):
+            problems.append(f"{name!r} is not used by {user}, which FIXTURE_QUERIES says uses it")
+    assert not problems, "\n".join(problems)
 
 
 # -- the catalog ----------------------------------------------------------------------------------

@@ -7,8 +7,8 @@ came in through an import, the document's ``source``), so the other side is the 
 it, and the direction alone carries who recorded it (an interchange export and a backup keep it).
 
 Each change is one write transaction of :mod:`graph_service.store.ties` (checks of the tie's
-state included), so a retried or concurrent request never leaves half a change, and the version stamp it bumps makes every consented view drop the
-tie (or show it) on the very next request.
+state included), so a retried or concurrent request never leaves half a change, and the version
+stamp it bumps makes every consented view drop the tie (or show it) on the very next request.
 """
 
 from __future__ import annotations
