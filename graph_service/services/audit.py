@@ -22,7 +22,7 @@ import os
 import secrets
 import threading
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +68,7 @@ class AuditLog:
         """Append one line. ``actor`` and ``subjects`` are member ids (pseudonymised here) or
         ``manager`` / ``key:<id>`` / ``anonymous``."""
         entry = {
-            "at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+            "at": datetime.now(UTC).isoformat(timespec="milliseconds"),
             "actor": actor if actor.startswith(("key:", "manager", "anonymous")) else self.pseudonym(actor),
             "role": role,
             "method": method,

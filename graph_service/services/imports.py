@@ -37,7 +37,8 @@ def parse_members_csv(text: str) -> Document:
         header = [h.strip() for h in (reader.fieldnames or [])]
         rows = list(reader)
     except csv.Error as exc:  # e.g. a stray carriage return, or a cell past the size limit
-        raise DocumentInvalid([Problem(loc=f"line {reader.line_num + 1}", msg=f"not a valid CSV file: {exc}")]) from None
+        problem = Problem(loc=f"line {reader.line_num + 1}", msg=f"not a valid CSV file: {exc}")
+        raise DocumentInvalid([problem]) from None
     problems = [Problem(loc="header", msg=f"missing column '{c}'") for c in _REQUIRED if c not in header]
     problems += [Problem(loc="header", msg=f"unknown column '{c}' (expected some of {', '.join(CSV_COLUMNS)})")
                  for c in header if c not in CSV_COLUMNS]
