@@ -25,12 +25,17 @@ from graph_service.interchange import (
     TieRecord,
     parse_document,
 )
-from graph_service.services import maps, ties
-from graph_service.services.views import ConsentView, ProjectionCache
+from graph_service.services import ties
 from graph_service.services.recommendations import paths_between, recommendations_for
+from graph_service.services.views import ConsentView, ProjectionCache
 from graph_service.services.visibility import MANAGER_VIEW, Viewer, consented_document
 from graph_service.store.database import Database
 from graph_service.store.documents import import_document
+from graph_service.web.ecosystem import ecosystem_html, ecosystem_page
+from graph_service.web.maps.model import MapPage
+from graph_service.web.maps.render import render_map
+from graph_service.web.member import member_page
+from graph_service.web.paths import paths_page
 
 MEMBER_A = Viewer("member", "a")
 CLIENT = Viewer("client")
@@ -84,7 +89,7 @@ def _text(answer: Any) -> str:
     return json.dumps(asdict(answer), default=str)
 
 
-def _map_ids(page: maps.MapPage) -> set[str]:
+def _map_ids(page: MapPage) -> set[str]:
     return {n["id"] for n in page.net.nodes}
 
 
@@ -175,7 +180,7 @@ def test_every_answer_from_the_projection_takes_its_view_and_nothing_else_about_
     """The view is a required first argument: leaving it out cannot silently change whose answer it is."""
     import inspect
 
-    for service in (recommendations_for, paths_between, maps.member_page, maps.paths_page, maps.ecosystem_page):
+    for service in (recommendations_for, paths_between, member_page, paths_page, ecosystem_page):
         params = inspect.signature(service).parameters
         first = next(iter(params.values()))
         assert first.name == "view" and first.default is inspect.Parameter.empty, service.__name__
@@ -194,19 +199,19 @@ def test_a_path_only_through_a_private_member_is_found_for_the_manager_only(cach
 
 
 def test_maps_leave_private_members_out(cache: ProjectionCache) -> None:
-    assert "p" in _map_ids(maps.member_page(cache, "a"))
-    assert "p" in _map_ids(maps.ecosystem_page(cache))
+    assert "p" in _map_ids(member_page(cache, "a"))
+    assert "p" in _map_ids(ecosystem_page(cache))
     for viewer in (MEMBER_A, CLIENT):
         view = cache.view(viewer)
-        page = maps.member_page(view, "a", hops=2)
+        page = member_page(view, "a", hops=2)
         assert "p" not in _map_ids(page) and "d" not in _map_ids(page)
-        assert PRIVATE_NAME not in maps.render_map(page)
-        eco = maps.ecosystem_page(view)
-        assert "p" not in _map_ids(eco) and PRIVATE_NAME not in maps.render_map(eco)
-        assert PRIVATE_NAME not in maps.ecosystem_html(view)
-        assert PRIVATE_NAME not in maps.render_map(maps.paths_page(view, "a", "c"))
-    assert _map_ids(maps.ecosystem_page(cache.view(CLIENT))) == {"a", "c"}
-    own = maps.member_page(cache.view(Viewer("member", "p")), "p")
+        assert PRIVATE_NAME not in render_map(page)
+        eco = ecosystem_page(view)
+        assert "p" not in _map_ids(eco) and PRIVATE_NAME not in render_map(eco)
+        assert PRIVATE_NAME not in ecosystem_html(view)
+        assert PRIVATE_NAME not in render_map(paths_page(view, "a", "c"))
+    assert _map_ids(ecosystem_page(cache.view(CLIENT))) == {"a", "c"}
+    own = member_page(cache.view(Viewer("member", "p")), "p")
     assert _map_ids(own) == {"p", "a", "c", "d"}  # a private member sees their own map
 
 
@@ -221,7 +226,7 @@ def test_an_unconfirmed_tie_shows_once_confirmed_and_goes_when_withdrawn(
     view = cache.view(MEMBER_A)
     assert paths_between(view, "a", "h").items == ()
     assert all("g" not in r.shared_contacts for r in recommendations_for(view, "a").items)
-    assert "g" not in _map_ids(maps.member_page(view, "a"))
+    assert "g" not in _map_ids(member_page(view, "a"))
     assert [p.members for p in paths_between(cache, "a", "h").items] == [("a", "g", "h")]
 
     r = client.post("/api/v1/members/a/ties/g/confirm")
@@ -231,7 +236,7 @@ def test_an_unconfirmed_tie_shows_once_confirmed_and_goes_when_withdrawn(
     assert [p.members for p in paths_between(view, "a", "h").items] == [("a", "g", "h")]
     h = next(x for x in recommendations_for(view, "a").items if x.id == "h")
     assert h.shared_contacts == ("g",)
-    assert "g" in _map_ids(maps.member_page(view, "a"))
+    assert "g" in _map_ids(member_page(view, "a"))
 
     assert client.delete("/api/v1/members/g/ties/a").status_code == 204
     assert paths_between(cache.view(MEMBER_A), "a", "h").items == ()
@@ -243,8 +248,8 @@ def test_withdrawing_consent_takes_effect_on_the_next_request(client: TestClient
     cache: ProjectionCache = client.app.state.projection  # type: ignore[attr-defined]
     seen = next(r for r in recommendations_for(cache.view(MEMBER_A), "a").items if r.id == "c")
     assert seen.shared_contacts == ("f",)
-    assert "f" in _map_ids(maps.ecosystem_page(cache.view(MEMBER_A)))
-    assert "f" in _map_ids(maps.member_page(cache.view(MEMBER_A), "a"))
+    assert "f" in _map_ids(ecosystem_page(cache.view(MEMBER_A)))
+    assert "f" in _map_ids(member_page(cache.view(MEMBER_A), "a"))
     assert paths_between(cache.view(MEMBER_A), "a", "c").items[0].members == ("a", "f", "c")
 
     r = client.patch("/api/v1/members/f", json={"visibility": "private"})
@@ -255,11 +260,11 @@ def test_withdrawing_consent_takes_effect_on_the_next_request(client: TestClient
     assert "f" not in {r.id for r in recs.items} and "Member f" not in _text(recs)
     assert all(r.shared_contact_count == 0 for r in recs.items)
     assert paths_between(view, "a", "c").items == ()
-    assert "f" not in _map_ids(maps.ecosystem_page(view)) and "f" not in _map_ids(maps.member_page(view, "a"))
+    assert "f" not in _map_ids(ecosystem_page(view)) and "f" not in _map_ids(member_page(view, "a"))
     # The manager still sees everything, and f still sees themselves.
     boss = next(r for r in recommendations_for(cache, "a").items if r.id == "c")
     assert set(boss.shared_contacts) == {"f", "p"}
-    assert "f" in _map_ids(maps.ecosystem_page(cache))
+    assert "f" in _map_ids(ecosystem_page(cache))
     assert "f" in cache.view(Viewer("member", "f")).current().members
     body = client.get("/api/v1/members/a/recommendations").json()  # the client is the manager
     assert next(x for x in body["items"] if x["id"] == "c")["shared_contact_count"] == 2

@@ -16,9 +16,10 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from graph_service.api.app import create_app
-from graph_service.services import maps
 from graph_service.settings import Settings
 from graph_service.store.database import Database
+from graph_service.web.colours import NO_TIES_COLOUR, SUBSECTOR_COLOURS
+from graph_service.web.pages import CSP, json_for_html
 from tests.factories import MANAGER
 
 HOSTILE = "<script>alert(1)</script> & <img src=x onerror=alert(2)>"
@@ -108,7 +109,7 @@ def _data(html: str) -> dict[str, Any]:
 def _assert_safe_page(r: Any) -> str:
     assert r.status_code == 200, r.text[:500]
     assert r.headers["content-type"].startswith("text/html")
-    assert r.headers["content-security-policy"] == maps.CSP
+    assert r.headers["content-security-policy"] == CSP
     assert "script-src 'self'" in r.headers["content-security-policy"]
     assert r.headers["x-content-type-options"] == "nosniff"
     html = r.text
@@ -177,9 +178,9 @@ def test_ecosystem_map_data(loaded: TestClient) -> None:
     # Sized by brokerage: the only bridge between design and gaming has the largest betweenness.
     assert max(nodes, key=lambda n: nodes[n]["value"]) in {"h", "g1"}
     assert nodes["h"]["value"] > nodes["d1"]["value"] == 0
-    assert nodes["h"]["color"] == maps.SUBSECTOR_COLOURS["design"]
+    assert nodes["h"]["color"] == SUBSECTOR_COLOURS["design"]
     assert set(data["colourings"]) == {"subsector", "community"}
-    assert data["colourings"]["community"]["colours"]["z"] == maps.NO_TIES_COLOUR
+    assert data["colourings"]["community"]["colours"]["z"] == NO_TIES_COLOUR
     assert len(data["edges"]) == 9
     assert "title" not in json.dumps(data["nodes"])  # tooltips are built in the browser with textContent
     # The hostile name travels as escaped JSON only.
@@ -216,7 +217,7 @@ def test_proposed_ties_are_dashed_overlays(loaded: TestClient) -> None:
     overlay = [e for e in data["edges"] if str(e["id"]).startswith("o")]
     assert {(e["from"], e["to"]) for e in overlay} == {("d1", "s2"), ("z", "g3")}
     assert all(e["dashes"] for e in overlay)
-    assert any("Proposed introduction (2)" == x["label"] for x in data["legend_extra"])
+    assert any(x["label"] == "Proposed introduction (2)" for x in data["legend_extra"])
     # On a member map, a proposed partner outside the neighbourhood is added next to it.
     member = _data(loaded.get("/viz/members/d1", params={"proposed": "d1:s2"}).text)
     assert "s2" in {n["id"] for n in member["nodes"]}
@@ -367,7 +368,7 @@ def test_cli_writes_standalone_pages(
 
 
 def test_json_for_html_cannot_close_its_element() -> None:
-    text = str(maps.json_for_html({"n": "</script><!-- <script> & \u2028"}))
+    text = str(json_for_html({"n": "</script><!-- <script> & \u2028"}))
     assert "<" not in text and ">" not in text and "&" not in text
     assert json.loads(text) == {"n": "</script><!-- <script> & \u2028"}
 

@@ -11,7 +11,12 @@ from typing import Any
 
 import pytest
 
-from graph_service.services import maps, report
+from graph_service.services.report import build_report
+from graph_service.web.ecosystem import ecosystem_page
+from graph_service.web.maps.render import render_map
+from graph_service.web.pages import CSP
+from graph_service.web.report import render_report
+from graph_service.web.subsectors import subsectors_page
 
 # The same values as tests/browser/conftest.py's seed document (fixtures, not imports: conftest
 # modules are not importable by name).
@@ -25,7 +30,7 @@ def _open_map(tab: Tab, url: str) -> float:
     response = tab.page.goto(url)
     assert response is not None and response.status == 200, url
     csp = response.headers.get("content-security-policy")
-    assert csp == maps.CSP
+    assert csp == CSP
     ready = tab.wait_ready()
     canvas = tab.canvas()
     assert canvas is not None, "no canvas"
@@ -136,7 +141,7 @@ def test_report_renders_and_prints(live_server: LiveServer, tab: Tab) -> None:
     page = tab.page
     response = page.goto(live_server.url + "/report?since=2025-01-01")
     assert response is not None and response.status == 200
-    assert response.headers.get("content-security-policy") == maps.CSP
+    assert response.headers.get("content-security-policy") == CSP
     for section in ("headline", "isolation", "matrix", "brokers", "communities", "introductions", "change"):
         assert page.locator(f"#{section}").count() == 1, section
     assert page.locator("svg.chart").count() >= 3
@@ -156,7 +161,7 @@ def test_member_page_search_profile_map_recommendations_and_paths(live_server: L
     page = tab.page
     response = page.goto(live_server.url + "/members-app")
     assert response is not None and response.status == 200
-    assert response.headers.get("content-security-policy") == maps.CSP
+    assert response.headers.get("content-security-policy") == CSP
     page.wait_for_selector("#skill option:nth-child(3)", state="attached")  # skills loaded from the API
     page.fill("#q", "alert")
     page.click("#search-form button")
@@ -217,8 +222,8 @@ def test_standalone_files_work_from_disk(live_server: LiveServer, tab: Tab, tmp_
 
     cache = ProjectionCache(live_server.server.config.app.state.db)
     files = {
-        "standalone-ecosystem.html": maps.render_map(maps.ecosystem_page(cache), inline=True),
-        "standalone-subsectors.html": maps.render_map(maps.subsectors_page(cache), inline=True),
+        "standalone-ecosystem.html": render_map(ecosystem_page(cache), inline=True),
+        "standalone-subsectors.html": render_map(subsectors_page(cache), inline=True),
     }
     for name, html in files.items():
         path = tmp_path / name
@@ -227,7 +232,7 @@ def test_standalone_files_work_from_disk(live_server: LiveServer, tab: Tab, tmp_
         tab.wait_ready()
         assert tab.canvas()["ink"] > 200
     path = tmp_path / "standalone-report.html"
-    path.write_text(report.render_report(report.build_report(cache), inline=True), encoding="utf-8")
+    path.write_text(render_report(build_report(cache), inline=True), encoding="utf-8")
     tab.page.goto(path.as_uri())
     assert tab.page.locator("svg.chart").count() >= 2
     assert all(u.startswith("file:") for u in tab.requests), tab.requests

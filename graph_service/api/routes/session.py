@@ -9,8 +9,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from graph_service.api.auth import SESSION_COOKIE, Guard
-from graph_service.services import maps
-from graph_service.services.maps import SECURITY_HEADERS
+from graph_service.web.login import login_html
+from graph_service.web.pages import SECURITY_HEADERS
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -23,8 +23,8 @@ def _safe_next(target: str | None) -> str:
 
 
 def _form(next_path: str, error: str | None = None, status: int = 200) -> HTMLResponse:
-    page = maps.render_template("login.html.j2", inline=False, nav=None, next=next_path, error=error)
-    return HTMLResponse(page, status_code=status, headers={**SECURITY_HEADERS, "Cache-Control": "no-store"})
+    headers = {**SECURITY_HEADERS, "Cache-Control": "no-store"}
+    return HTMLResponse(login_html(next_path, error), status_code=status, headers=headers)
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -36,7 +36,7 @@ def login_form(next: Annotated[str | None, Query(max_length=2000)] = None) -> HT
 async def login(request: Request) -> Response:
     form = parse_qs((await request.body()).decode("utf-8", errors="replace"))
     key = (form.get("key") or [""])[0].strip()
-    next_path = _safe_next((form.get("next") or [None])[0])
+    next_path = _safe_next(next(iter(form.get("next") or []), None))
     guard: Guard = request.app.state.guard
     principal = guard.principal_for_key(request, key) if key else None
     if principal is None:

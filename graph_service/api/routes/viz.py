@@ -1,8 +1,9 @@
 """HTML pages, outside /api/v1: network maps (/viz/...), the ecosystem report (/report), the
 member page (/members-app, also /explore) and the files they load (/viz/assets/...).
 
-Thin: the pages are built in :mod:`graph_service.services.maps` and
-:mod:`graph_service.services.report`. Every page is sent with a strict Content-Security-Policy
+Thin: each route parses its parameters, checks who is asking and returns the page that
+:mod:`graph_service.web` builds (the report's figures come from
+:mod:`graph_service.services.report`). Every page is sent with a strict Content-Security-Policy
 (nothing from another host, no inline script).
 """
 
@@ -19,9 +20,17 @@ from graph_service.api.auth import ManagerPageDep, PageViewDep, PersonPageDep, e
 from graph_service.api.deps import SettingsDep
 from graph_service.errors import NotFound
 from graph_service.interchange import SubsectorId
-from graph_service.services import maps, report
-from graph_service.services.maps import SECURITY_HEADERS, parse_pairs, proposed_ties_overlay
+from graph_service.services.report import build_report
 from graph_service.services.views import GraphView
+from graph_service.web.ecosystem import ecosystem_html
+from graph_service.web.explore import members_app_html
+from graph_service.web.maps.overlays import Overlay, parse_members, parse_pairs, proposed_ties_overlay, team_overlay
+from graph_service.web.maps.render import render_map
+from graph_service.web.member import member_page
+from graph_service.web.pages import SECURITY_HEADERS, asset
+from graph_service.web.paths import paths_page
+from graph_service.web.report import render_report
+from graph_service.web.subsectors import subsectors_page
 
 router = APIRouter(tags=["pages"])
 
@@ -45,7 +54,7 @@ Team = Annotated[
 ]
 
 
-def _overlays(view: GraphView, proposed: str | None, team: str | None = None) -> list[maps.Overlay]:
+def _overlays(view: GraphView, proposed: str | None, team: str | None = None) -> list[Overlay]:
     """The plan overlay (proposed ties, dashed) and the team overlay, from query parameters."""
     if not proposed and not team:
         return []
@@ -53,8 +62,8 @@ def _overlays(view: GraphView, proposed: str | None, team: str | None = None) ->
     overlays = []
     if pairs := parse_pairs(proposed, lambda n: n in G):
         overlays.append(proposed_ties_overlay(pairs))
-    if members := maps.parse_members(team, lambda n: n in G):
-        overlays.append(maps.team_overlay(members))
+    if members := parse_members(team, lambda n: n in G):
+        overlays.append(team_overlay(members))
     return overlays
 
 
@@ -89,7 +98,7 @@ def ecosystem(
     Above the size limit (GRAPH_SERVICE_VIZ_AGGREGATE_THRESHOLD) one node per community.
     A member sees the members who agreed to be shown and the confirmed ties between them."""
     return _html(
-        maps.ecosystem_html(
+        ecosystem_html(
             view,
             threshold=settings.viz_aggregate_threshold,
             group=group,
@@ -114,14 +123,14 @@ def member_map(
     proposed: Proposed = None,
 ) -> HTMLResponse:
     """A member's neighbourhood, one or two hops out (private profiles left out)."""
-    page = maps.member_page(view, member_id, hops=hops, overlays=_overlays(view, proposed))
-    return _html(maps.render_map(page))
+    page = member_page(view, member_id, hops=hops, overlays=_overlays(view, proposed))
+    return _html(render_map(page))
 
 
 @router.get("/viz/subsectors", response_class=HTMLResponse)
 def subsectors_map(_caller: PersonPageDep, view: PageViewDep) -> HTMLResponse:
     """The twelve subsectors and the ties between them; isolated ones stand out."""
-    return _html(maps.render_map(maps.subsectors_page(view)))
+    return _html(render_map(subsectors_page(view)))
 
 
 @router.get(
@@ -141,8 +150,8 @@ def paths_map(
     """The warm paths from one member to another, highlighted (a member: from themselves)."""
     if principal.role == "member":
         ensure_member_access(principal, source)
-    page = maps.paths_page(view, source, target, k=k, max_hops=max_hops, timeout_s=settings.path_timeout_s)
-    return _html(maps.render_map(page))
+    page = paths_page(view, source, target, k=k, max_hops=max_hops, timeout_s=settings.path_timeout_s)
+    return _html(render_map(page))
 
 
 @router.get("/report", response_class=HTMLResponse)
@@ -154,19 +163,19 @@ def ecosystem_report(
     ] = None,
 ) -> HTMLResponse:
     """The ecosystem report for the manager and the ministry (printable to PDF)."""
-    return _html(report.render_report(report.build_report(view, since=since)))
+    return _html(render_report(build_report(view, since=since)))
 
 
 @router.get("/members-app", response_class=HTMLResponse)
 @router.get("/explore", response_class=HTMLResponse, include_in_schema=False)
 def members_app(principal: PersonPageDep) -> HTMLResponse:
     """The member page: search a member or a skill, profile, map, partners and warm paths."""
-    return _html(maps.render_template("explore.html.j2", inline=False, nav=maps.nav_links(principal.role)))
+    return _html(members_app_html(principal.role))
 
 
 @router.get("/viz/assets/{name}", include_in_schema=False)
 def viz_asset(name: Annotated[str, Path(max_length=64)]) -> Response:
-    found = maps.asset(name)
+    found = asset(name)
     if found is None:
         raise NotFound("asset", name)
     path, media_type = found
