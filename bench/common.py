@@ -37,7 +37,7 @@ def bench_settings(home: Path, *, heap: str = "1g", pagecache: str = "512m") -> 
 
 def manager_headers(settings: Settings) -> dict[str, str]:
     """The Authorization header of the manager of ``settings`` (generated in development mode)."""
-    from graph_service.api.auth import manager_key
+    from graph_service.api.auth.principals import manager_key
 
     return {"Authorization": f"Bearer {manager_key(settings)}"}
 

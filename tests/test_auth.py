@@ -19,7 +19,8 @@ from pydantic import SecretStr, ValidationError
 from typer.testing import CliRunner
 
 from graph_service.api.app import create_app
-from graph_service.api.auth import RateLimiter, manager_key
+from graph_service.api.auth.limits import RateLimiter
+from graph_service.api.auth.principals import manager_key
 from graph_service.cli import app as cli_app
 from graph_service.errors import ConfigurationError
 from graph_service.settings import Settings

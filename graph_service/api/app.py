@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI
 
-from graph_service.api.auth import Guard, authenticate, manager_key, manager_only
+from graph_service.api.auth.principals import Guard, manager_key
+from graph_service.api.deps import authenticate, get_database, manager_only
 from graph_service.api.errors import install_error_handlers
 from graph_service.api.middleware import AuditTrail, BodyLimit
 from graph_service.api.routes import (
@@ -47,12 +49,14 @@ skills, projects, events and introductions in Neo4j, with explainable recommenda
 
 
 # Documented on every authenticated operation (the OpenAPI contract lists every status it can answer).
-AUTH_RESPONSES: dict[int | str, dict] = {
+AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": Message, "description": "No key, or a key that is unknown or revoked"},
     403: {"model": Message, "description": "This key's role may not do this, or not for this object"},
     429: {"model": Message, "description": "Too many requests for this key; see Retry-After"},
 }
-BODY_RESPONSES: dict[int | str, dict] = {413: {"model": Message, "description": "The request body is too large"}}
+BODY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    413: {"model": Message, "description": "The request body is too large"},
+}
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
@@ -82,7 +86,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.db = db or Database(settings)
     app.state.readiness = Readiness()
     app.state.projection = ProjectionCache(app.state.db, check_interval=settings.projection_check_s)
-    app.state.guard = Guard(settings, secret)
+    app.state.guard = Guard(settings, secret, get_database)
     app.state.audit = AuditLog(settings.audit_log_path, load_secret(settings.home))
     install_error_handlers(app)
 
@@ -114,5 +118,5 @@ def _document_body_limits(app: FastAPI) -> None:
     from fastapi.routing import APIRoute
 
     for route in app.routes:
-        if isinstance(route, APIRoute) and route.methods & {"POST", "PUT", "PATCH"}:
+        if isinstance(route, APIRoute) and (route.methods or set()) & {"POST", "PUT", "PATCH"}:
             route.responses = {**BODY_RESPONSES, **route.responses}

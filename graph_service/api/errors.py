@@ -8,7 +8,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 
-from graph_service.api.auth import retry_after_header
+from graph_service.api.auth.limits import retry_after_header
 from graph_service.errors import (
     Conflict,
     DocumentInvalid,

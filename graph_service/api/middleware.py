@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, unquote
 
 from starlette.exceptions import HTTPException
 
+from graph_service.api.auth.principals import Principal
 from graph_service.services.audit import AuditLog
 
 __all__ = ["SUBJECT_PARAMS", "AuditTrail", "BodyLimit", "route_template"]
@@ -97,7 +98,7 @@ class AuditTrail:
             self._write(scope, path, status)
 
     def _write(self, scope: Scope, path: str, status: int) -> None:
-        principal = (scope.get("state") or {}).get("principal")
+        principal: Principal | None = (scope.get("state") or {}).get("principal")
         if principal is None:
             actor, role = "anonymous", "anonymous"
         elif principal.role == "member" and principal.member_id:

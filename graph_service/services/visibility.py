@@ -21,6 +21,7 @@ from typing import Literal
 import networkx as nx
 
 from graph_service.domain import MANAGER, Visibility
+from graph_service.errors import Forbidden
 from graph_service.interchange import Document, MemberRecord
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "can_see",
     "may_see_member",
     "visible_levels",
+    "ensure_own",
     "kept_members",
     "consented_document",
 ]
@@ -69,7 +71,7 @@ class Viewer:
 MANAGER_VIEW = Viewer("manager")
 
 
-def can_see(G: nx.Graph, role: Role) -> Callable[[str], bool]:
+def can_see(G: nx.Graph[str], role: Role) -> Callable[[str], bool]:
     """A predicate: may ``role`` see node ``n`` of ``G``? Organisations are visible to all."""
     allowed = VISIBLE_TO[role]
     nodes = G.nodes
@@ -94,6 +96,14 @@ def may_see_member(viewer: Viewer, member_id: str, visibility: str) -> bool:
 def visible_levels(viewer: Viewer) -> list[Visibility]:
     """The visibility settings of the members ``viewer`` may list."""
     return sorted(VISIBLE_TO[viewer.role])
+
+
+def ensure_own(viewer: Viewer, member_id: str) -> None:
+    """Only the manager or that member (their own profile, ties, export, erasure); else
+    :class:`~graph_service.errors.Forbidden`."""
+    if viewer.is_manager or (viewer.role == "member" and viewer.member_id == member_id):
+        return
+    raise Forbidden(f"only the manager or member '{member_id}' may do this")
 
 
 def kept_members(members: Collection[MemberRecord], viewer: Viewer) -> frozenset[str]:

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from graph_service.analytics import CommunityReport, Matrix
-from graph_service.api.auth import ViewDep
+from graph_service.api.deps import ViewDep
 from graph_service.interchange import SubsectorId
 from graph_service.services import analyses
 from graph_service.services.analyses import BridgesAnswer, SubsectorsAnswer, Subset

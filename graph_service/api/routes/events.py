@@ -5,8 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from graph_service.api.auth import PersonDep, ViewDep
-from graph_service.api.deps import DatabaseDep
+from graph_service.api.deps import DatabaseDep, PersonDep, ViewDep
 from graph_service.interchange import EventRecord
 from graph_service.store import events as event_store
 

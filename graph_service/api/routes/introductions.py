@@ -7,8 +7,8 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph_service.analytics.kpis import IntroductionKPIs
-from graph_service.api.auth import ManagerDep, PersonDep, Principal, ViewDep
-from graph_service.api.deps import DatabaseDep
+from graph_service.api.auth.principals import Principal
+from graph_service.api.deps import DatabaseDep, ManagerDep, PersonDep, ViewDep
 from graph_service.api.schemas import (
     IntroductionCreate,
     IntroductionOut,

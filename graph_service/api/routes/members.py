@@ -6,18 +6,12 @@ from fastapi import APIRouter, Path, Query
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from graph_service.api.auth import (
-    CallerDep,
-    ManagerDep,
-    PersonDep,
-    ensure_member_access,
-)
-from graph_service.api.deps import DatabaseDep, SettingsDep
+from graph_service.api.deps import CallerDep, DatabaseDep, ManagerDep, PersonDep, SettingsDep
 from graph_service.api.schemas import MemberUpdate, Page
 from graph_service.domain import SUBSECTOR_IDS
 from graph_service.errors import Forbidden, NotFound
 from graph_service.interchange import Id, MemberRecord
-from graph_service.services.visibility import may_see_member, visible_levels
+from graph_service.services.visibility import ensure_own, may_see_member, visible_levels
 from graph_service.store import members as member_store
 
 router = APIRouter(prefix="/members", tags=["members"])
@@ -67,7 +61,7 @@ def create_member(db: DatabaseDep, _manager: ManagerDep, member: MemberRecord) -
 def update_member(db: DatabaseDep, principal: PersonDep, member_id: MemberId, changes: MemberUpdate) -> MemberRecord:
     """Change a profile: the manager, or the member themselves. Setting ``visibility`` to
     ``private`` withdraws consent to be shown, at once."""
-    ensure_member_access(principal, member_id)
+    ensure_own(principal.viewer, member_id)
     if not principal.is_manager and "joined" in changes.model_fields_set:
         raise Forbidden("joined: only the manager records when a member joined")
     current = member_store.get_member(db, member_id)

@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from graph_service.analytics import MAX_HOPS
-from graph_service.api.auth import CallerDep, PersonDep, ViewDep, ensure_member_access
-from graph_service.api.deps import DatabaseDep, SettingsDep
+from graph_service.api.deps import CallerDep, DatabaseDep, PersonDep, SettingsDep, ViewDep
 from graph_service.interchange import Id, SubsectorId
 from graph_service.services.recommendations import Paths, Recommendations, paths_between, recommendations_for
+from graph_service.services.visibility import ensure_own
 
 router = APIRouter(prefix="/members", tags=["recommendations and paths"])
 
@@ -41,7 +41,7 @@ def recommendations(
     agreed to be shown, and confirmed ties, take part (the manager sees everything).
     """
     if principal.role == "member":
-        ensure_member_access(principal, member_id)
+        ensure_own(principal.viewer, member_id)
     return recommendations_for(view, member_id, db=db, record=record, limit=limit, subsector=subsector,
                                skill=skill, cross_sector=cross_sector, organisations=organisations)
 
@@ -62,5 +62,5 @@ def paths(
     No path within ``max_hops`` is an answer (empty ``items`` and a message), not an error.
     """
     if principal.role == "member":
-        ensure_member_access(principal, member_id)
+        ensure_own(principal.viewer, member_id)
     return paths_between(view, member_id, target, k=k, max_hops=max_hops, timeout_s=settings.path_timeout_s)

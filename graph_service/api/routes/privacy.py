@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
 
-from graph_service.api.auth import CallerDep, ensure_member_access
-from graph_service.api.deps import DatabaseDep
+from graph_service.api.deps import CallerDep, DatabaseDep
 from graph_service.services import privacy
 from graph_service.services.privacy import MemberExport
+from graph_service.services.visibility import ensure_own
 
 router = APIRouter(prefix="/members", tags=["privacy"])
 
@@ -21,7 +21,7 @@ MemberId = Annotated[str, Path(description="A member id, e.g. m-042.", max_lengt
 def export_member(db: DatabaseDep, principal: CallerDep, member_id: MemberId) -> MemberExport:
     """Everything held about the member, machine-readable (GDPR art. 15 and 20). Other members
     whose visibility is ``private`` appear without id or name. The manager or the member."""
-    ensure_member_access(principal, member_id)
+    ensure_own(principal.viewer, member_id)
     return privacy.export_member(db, member_id)
 
 
@@ -29,7 +29,7 @@ def export_member(db: DatabaseDep, principal: CallerDep, member_id: MemberId) ->
 def erase_member(db: DatabaseDep, request: Request, principal: CallerDep, member_id: MemberId) -> Response:
     """Erase the member (GDPR art. 17): the profile, ties, links and impressions are deleted, and
     the introductions they took part in keep only anonymous counts. The manager or the member."""
-    ensure_member_access(principal, member_id)
+    ensure_own(principal.viewer, member_id)
     privacy.erase_member(db, member_id)  # deletes the member's keys in the same transaction
     request.app.state.guard.sessions.drop_member(member_id)  # and their browser sessions end now
     return Response(status_code=204)

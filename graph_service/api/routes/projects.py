@@ -4,8 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from graph_service.api.auth import PersonDep, ViewDep
-from graph_service.api.deps import DatabaseDep
+from graph_service.api.deps import DatabaseDep, PersonDep, ViewDep
 from graph_service.domain import ProjectKind, ProjectStatus
 from graph_service.interchange import ProjectRecord
 from graph_service.store import projects as project_store

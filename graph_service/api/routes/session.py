@@ -8,7 +8,8 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from graph_service.api.auth import SESSION_COOKIE, Guard
+from graph_service.api.auth.principals import Guard
+from graph_service.api.auth.sessions import SESSION_COOKIE
 from graph_service.web.login import login_html
 from graph_service.web.pages import SECURITY_HEADERS
 

@@ -7,8 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
-from graph_service.api.auth import ManagerDep, PersonDep, ViewDep
-from graph_service.api.deps import DatabaseDep
+from graph_service.api.deps import DatabaseDep, ManagerDep, PersonDep, ViewDep
 from graph_service.interchange import Id, SubsectorId
 from graph_service.services.teams import SeatingAnswer, TeamsAnswer, tables_for, teams_for
 from graph_service.store.projects import get_project

@@ -9,12 +9,12 @@ from fastapi import APIRouter, Path, Query, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field
 
-from graph_service.api.auth import CallerDep, ensure_member_access
-from graph_service.api.deps import DatabaseDep
+from graph_service.api.deps import CallerDep, DatabaseDep
 from graph_service.domain import TieKind
 from graph_service.interchange import Id
 from graph_service.services import ties
 from graph_service.services.ties import Tie, TieRecorded
+from graph_service.services.visibility import ensure_own
 
 router = APIRouter(prefix="/members/{member_id}/ties", tags=["ties"])
 
@@ -40,7 +40,7 @@ class TieCreate(BaseModel):
 def list_ties(db: DatabaseDep, principal: CallerDep, member_id: MemberId) -> list[Tie]:
     """The member's ties in both directions, confirmed or not. ``awaiting`` marks the ones the
     member has to confirm; a private member on the other side is shown, since the tie is theirs."""
-    ensure_member_access(principal, member_id)
+    ensure_own(principal.viewer, member_id)
     return ties.member_ties(db, member_id)
 
 
@@ -62,7 +62,7 @@ def record_tie(
     """Record a tie as the member: 201 with ``status: recorded`` (unconfirmed: the other side
     confirms it), or 200 with ``status: confirmed`` when the other side had already recorded it.
     Only the manager may send ``confirmed: true`` (403 for anyone else)."""
-    ensure_member_access(principal, member_id)
+    ensure_own(principal.viewer, member_id)
     if body.other == member_id:
         raise RequestValidationError(
             [{"loc": ("body", "other"), "msg": "a member cannot record a tie with itself",
@@ -87,7 +87,7 @@ def confirm_tie(
     db: DatabaseDep, principal: CallerDep, member_id: MemberId, other_id: OtherId, kind: KindFilter = None
 ) -> list[Tie]:
     """The member confirms the tie(s) the other side recorded with them; the ties confirmed."""
-    ensure_member_access(principal, member_id)
+    ensure_own(principal.viewer, member_id)
     return ties.confirm_tie(db, member_id, other_id, kind=kind)
 
 
@@ -97,6 +97,6 @@ def withdraw_tie(
 ) -> Response:
     """Either side withdraws the tie(s) with the other (of ``kind``, or all): deleted, and gone from
     every view at once."""
-    ensure_member_access(principal, member_id)
+    ensure_own(principal.viewer, member_id)
     ties.withdraw_tie(db, member_id, other_id, kind=kind)
     return Response(status_code=204)

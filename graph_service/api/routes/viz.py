@@ -16,12 +16,12 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from graph_service.analytics import MAX_HOPS
-from graph_service.api.auth import ManagerPageDep, PageViewDep, PersonPageDep, ensure_member_access
-from graph_service.api.deps import SettingsDep
+from graph_service.api.deps import ManagerPageDep, PageViewDep, PersonPageDep, SettingsDep
 from graph_service.errors import NotFound
 from graph_service.interchange import SubsectorId
 from graph_service.services.report import build_report
 from graph_service.services.views import GraphView
+from graph_service.services.visibility import ensure_own
 from graph_service.web.ecosystem import ecosystem_html
 from graph_service.web.explore import members_app_html
 from graph_service.web.maps.overlays import Overlay, parse_members, parse_pairs, proposed_ties_overlay, team_overlay
@@ -149,7 +149,7 @@ def paths_map(
 ) -> HTMLResponse:
     """The warm paths from one member to another, highlighted (a member: from themselves)."""
     if principal.role == "member":
-        ensure_member_access(principal, source)
+        ensure_own(principal.viewer, source)
     page = paths_page(view, source, target, k=k, max_hops=max_hops, timeout_s=settings.path_timeout_s)
     return _html(render_map(page))
 

@@ -1,0 +1,149 @@
+"""The caller: who a request comes from, found from a Bearer key or a browser session.
+
+The manager's key comes from the settings (:func:`manager_key`); member and client keys are
+looked up, hashed, in the graph (:func:`graph_service.services.keys.find_key`). The
+:class:`Guard` ties the keys, the sessions and the rate limits together; :func:`identify` is what
+the request dependencies in :mod:`graph_service.api.deps` call.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from graph_service.api.auth.limits import RateLimiter
+from graph_service.api.auth.sessions import SESSION_COOKIE, SessionStore
+from graph_service.errors import ConfigurationError, NotAuthenticated, RateLimited
+from graph_service.services.keys import find_key
+from graph_service.services.visibility import MANAGER_VIEW, Role, Viewer
+from graph_service.settings import Settings
+from graph_service.store.database import Database
+
+__all__ = ["Principal", "manager_key", "Guard", "bearer", "identify", "SAFE_METHODS"]
+
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+"""The methods a session cookie is honoured for: reading only."""
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The authenticated caller."""
+
+    role: Role
+    key_id: str  # "manager" for the manager's key, else the stored key's id
+    member_id: str | None = None
+
+    @property
+    def viewer(self) -> Viewer:
+        """Whose eyes the graph is shown through (the consented view for members and clients)."""
+        if self.role == "manager":
+            return MANAGER_VIEW
+        return Viewer(self.role, self.member_id if self.role == "member" else None)
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == "manager"
+
+
+def manager_key(settings: Settings, *, announce: Callable[[str], None] | None = None) -> str:
+    """The manager's key: ``GRAPH_SERVICE_MANAGER_KEY``, or in development mode a random key kept
+    in ``<home>/manager-key`` (mode 600). Never a default: in production a missing key stops the
+    service from starting."""
+    if settings.manager_key is not None:
+        return settings.manager_key.get_secret_value()
+    if not settings.development:
+        raise ConfigurationError(
+            "GRAPH_SERVICE_MANAGER_KEY is not set. Set it to a long random secret (at least 24 "
+            "characters, e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`), or run "
+            "with GRAPH_SERVICE_MODE=development to have one generated locally."
+        )
+    path = Path(settings.home) / "manager-key"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(key + "\n")
+    if announce:
+        announce(f"Development mode: generated a manager key in {path}")
+    return key
+
+
+class Guard:
+    """The app's authentication state: the manager key's hash, sessions and rate limiters.
+
+    ``database`` gives a request's database, readiness check included (the app passes
+    :func:`graph_service.api.deps.get_database`); it is asked only for a key that is not the
+    manager's.
+    """
+
+    def __init__(self, settings: Settings, manager_secret: str, database: Callable[[Request], Database]):
+        self.settings = settings
+        self._manager_hash = hashlib.sha256(manager_secret.encode("utf-8")).digest()
+        self._database = database
+        self.sessions = SessionStore(settings.session_hours)
+        self.requests = RateLimiter(settings.rate_limit_per_minute, settings.rate_burst)
+        self.failures = RateLimiter(settings.login_attempts_per_minute,
+                                    max(1, settings.login_attempts_per_minute // 2))
+
+    def is_manager_key(self, secret: str) -> bool:
+        return hmac.compare_digest(hashlib.sha256(secret.encode("utf-8")).digest(), self._manager_hash)
+
+    def principal_for_key(self, request: Request, secret: str) -> Principal | None:
+        if self.is_manager_key(secret):
+            return Principal("manager", "manager")
+        key = find_key(self._database(request), secret)
+        if key is None:
+            return None
+        return Principal(key.role, key.id, key.member)
+
+    def failed(self, request: Request) -> None:
+        """Count a failed authentication against the caller's address (429 when too many)."""
+        address = request.client.host if request.client else "unknown"
+        wait = self.failures.take("addr:" + address)
+        if wait > 0:
+            raise RateLimited(wait, "too many failed authentications from this address")
+
+    def throttle(self, principal: Principal) -> None:
+        wait = self.requests.take("key:" + principal.key_id)
+        if wait > 0:
+            raise RateLimited(wait, f"rate limit of {self.settings.rate_limit_per_minute} requests a minute "
+                                    "for this key reached")
+
+
+bearer = HTTPBearer(auto_error=False, description="A manager, member or client key: `Authorization: Bearer <key>`.")
+"""The OpenAPI security scheme (``HTTPBearer``); it never refuses by itself (:func:`identify` does)."""
+
+
+def identify(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Principal:
+    """The caller, from a Bearer key or else a session cookie (GET and HEAD only); 401 without
+    valid credentials (a failed key counts against the address), 429 over the key's rate limit.
+    The principal is kept on ``request.state`` for the audit log."""
+    guard: Guard = request.app.state.guard
+    principal: Principal | None = None
+    if credentials is not None and credentials.scheme.lower() == "bearer" and credentials.credentials:
+        principal = guard.principal_for_key(request, credentials.credentials)
+        if principal is None:
+            guard.failed(request)
+            raise NotAuthenticated("the key is not valid (unknown or revoked)")
+    elif request.headers.get("authorization"):
+        guard.failed(request)
+        raise NotAuthenticated("the Authorization header must be 'Bearer <key>'")
+    else:
+        sid = request.cookies.get(SESSION_COOKIE)
+        if sid and request.method in SAFE_METHODS:
+            principal = guard.sessions.get(sid)
+        if principal is None:
+            raise NotAuthenticated("authentication required: send 'Authorization: Bearer <key>'")
+    guard.throttle(principal)
+    request.state.principal = principal
+    return principal
