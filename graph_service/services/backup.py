@@ -35,6 +35,7 @@ compare with their in-memory projection, so it must only grow; the restore's own
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import hashlib
 import json
@@ -169,13 +170,13 @@ class AnonymisedIntroduction(_Strict):
     a_erased_subsector: SubsectorId | None = None
     b_erased_subsector: SubsectorId | None = None
     facilitator: Id = MANAGER
-    date: date
+    date: dt.date
     status: IntroductionStatus
     a_response: Response | None = None
     b_response: Response | None = None
-    accepted_on: date | None = None
-    met_on: date | None = None
-    closed_on: date | None = None
+    accepted_on: dt.date | None = None
+    met_on: dt.date | None = None
+    closed_on: dt.date | None = None
 
     def row(self) -> dict[str, Any]:
         """The row a restore writes (:func:`graph_service.store.backup.restore_graph`; a null side
@@ -276,8 +277,9 @@ def expected_counts(data: BackupData) -> Counts:
         "ATTENDED": sum(len(e.attendees) for e in doc.events),
         "INTRODUCES": 2 * len(doc.introductions)
         + sum((x.a is not None) + (x.b is not None) for x in anonymised),
-        "FACILITATED_BY": sum(x.facilitator not in (MANAGER, ERASED_FACILITATOR)
-                              for x in [*doc.introductions, *anonymised]),
+        "FACILITATED_BY": sum(f not in (MANAGER, ERASED_FACILITATOR)
+                              for f in [*(x.facilitator for x in doc.introductions),
+                                        *(x.facilitator for x in anonymised)]),
         "SHOWN": len(data.impressions),
     })
     return Counts(nodes={k: v for k, v in sorted(nodes.items()) if v},
@@ -378,8 +380,8 @@ def write_backup(db: Database, path: Path, *, allow_incomplete: bool = False) ->
     try:
         with open(tmp, "wb") as fh, gzip.GzipFile(fileobj=fh, mode="wb", mtime=0) as gz:
             gz.write(json.dumps(raw, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
+        with open(tmp, "rb") as written:
+            os.fsync(written.fileno())
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -63,9 +63,9 @@ class Plan:
     candidates: int
 
 
-def _sources(G: nx.Graph, focus: Focus, theme: str | None, new_since: date) -> tuple[list[str], bool]:
+def _sources(G: nx.Graph[str], focus: Focus, theme: str | None, new_since: date) -> tuple[list[str], bool]:
     """The members to find introductions for, neediest first, and whether to cross subsectors."""
-    members = sorted(n for n, t in G.nodes(data="node_type", default="member") if t == "member")
+    members = sorted(n for n in G if G.nodes[n].get("node_type", "member") == "member")
     report = subsector_isolation(G)
     inward = set(report.isolated_members.no_ties) | set(report.isolated_members.only_internal)
     if focus == "isolated-subsectors":

@@ -25,6 +25,7 @@ What the erasure cannot reach (backups taken before, Neo4j's transaction logs) i
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import UTC, date, datetime
 from typing import Literal
 
@@ -135,14 +136,14 @@ class IntroductionEntry(BaseModel):
 
     id: str
     side: Literal["a", "b"]
-    date: date
+    date: dt.date
     status: str
     response: str | None = Field(description="The member's own answer: pending, accepted or declined.")
     other_response: str | None = Field(default=None, description="The other side's answer.")
-    accepted_on: date | None = None
-    met_on: date | None = None
-    closed_on: date | None = None
-    updated: date | None = None
+    accepted_on: dt.date | None = None
+    met_on: dt.date | None = None
+    closed_on: dt.date | None = None
+    updated: dt.date | None = None
     outcome: str | None = Field(default=None,
                                 description="The outcome notes (removed once a side is erased).")
     other: Counterpart

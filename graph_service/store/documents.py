@@ -31,6 +31,7 @@ from graph_service.store.database import Database, Tx
 
 __all__ = [
     "ImportResult",
+    "Progress",
     "validate_document",
     "import_document",
     "export_document",

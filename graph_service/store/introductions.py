@@ -64,8 +64,9 @@ class IntroductionChange:
 
 
 def _rows(tx: Tx, *, ids: list[str] | None = None, member: str | None = None,
-          statuses: list[str] | None = None) -> list[IntroductionRow]:
-    rows = tx.rows("introductions/get_introductions", ids=ids, member=member, statuses=statuses)
+          statuses: Sequence[str] | None = None) -> list[IntroductionRow]:
+    rows = tx.rows("introductions/get_introductions", ids=ids, member=member,
+                   statuses=list(statuses) if statuses is not None else None)
     return cast(list[IntroductionRow], rows)
 
 
@@ -74,7 +75,7 @@ def _save(tx: Tx, records: Sequence[IntroductionRecord], today: date) -> None:
 
 
 def list_introductions(db: Database, *, member: str | None = None,
-                       statuses: list[str] | None = None) -> list[IntroductionRow]:
+                       statuses: Sequence[str] | None = None) -> list[IntroductionRow]:
     """Introductions in id order, optionally those ``member`` is a party of, of these ``statuses``."""
     return db.read(lambda tx: _rows(tx, member=member, statuses=statuses))
 

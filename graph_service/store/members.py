@@ -62,13 +62,13 @@ def existing_parties(tx: Tx, ids: Sequence[str], skills: Sequence[str] = ()) -> 
 
 def list_members(
     db: Database, *, subsector: str | None, skill: str | None, text: str | None,
-    visibilities: list[str], offset: int, limit: int,
+    visibilities: Sequence[str], offset: int, limit: int,
 ) -> tuple[int, list[MemberRecord]]:
     """One page of the members matching the filters, and how many match in all."""
 
     def work(tx: Tx) -> tuple[int, list[MemberRecord]]:
         page = tx.one("members/list_members", subsector=subsector, skill=skill,
-                      text=text.lower() if text else None, visibilities=visibilities,
+                      text=text.lower() if text else None, visibilities=list(visibilities),
                       offset=offset, limit=limit) or {"total": 0, "ids": []}
         ids: list[str] = page["ids"]
         rows = tx.rows("members/get_members", ids=ids, after=None, limit=len(ids))
