@@ -2,8 +2,9 @@
 tables or ``--json``, the progress bar, the JSON writer and the options several commands take.
 
 Exit codes: 0 done; 1 refused or failed (an unknown member, a conflict, the database not
-reachable); 2 a wrong command line or a document, backup or key request refused as invalid
-(Typer's own usage errors are 2 too); 3 ``db status`` when the managed server is not running.
+reachable); 2 a wrong command line (Typer's usage errors, e.g. a value that is not one of an
+option's choices) or input refused as invalid: a document to import, a backup to restore, a key
+request, ``serve`` without a manager key; 3 ``db status`` when the managed server is not running.
 """
 
 from __future__ import annotations
