@@ -22,10 +22,9 @@ from graph_service.errors import InvalidRequest
 from graph_service.store import keys as store
 from graph_service.store.database import Database
 
-__all__ = ["Role", "KeyRole", "KeyInfo", "NewKey", "PREFIX", "hash_key", "new_secret", "create_key",
+__all__ = ["KeyRole", "KeyInfo", "NewKey", "PREFIX", "hash_key", "new_secret", "create_key",
            "find_key", "list_keys", "revoke_key", "delete_keys"]
 
-Role = Literal["manager", "member", "client"]
 KeyRole = Literal["member", "client"]
 PREFIX = "gsk_"
 
