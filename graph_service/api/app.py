@@ -98,6 +98,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     for module in (analytics, keys):
         api.include_router(module.router, dependencies=[Depends(manager_only)])
     api.include_router(documents.router, dependencies=[Depends(manager_only)])
+    api.include_router(documents.export_router)  # every caller: each gets their consented view
     app.include_router(health.router)
     app.include_router(session.router)
     app.include_router(api)

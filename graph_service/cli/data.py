@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import enum
+import sys
 import time
 from pathlib import Path
 from typing import Annotated
@@ -59,15 +61,44 @@ def import_cmd(
               f"{' (graph replaced)' if replace else ''}.")
 
 
+class ExportFormat(enum.StrEnum):
+    """The formats of ``export`` (``graph_service.services.exports.FORMATS``)."""
+
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+    gexf = "gexf"
+    graphml = "graphml"
+
+
 def export_cmd(
-    file: Annotated[Path, typer.Argument(help="Where to write the JSON document ('-' for stdout).")],
+    file: Annotated[Path, typer.Argument(help="Where to write it ('-' for stdout).")],
+    fmt: Annotated[ExportFormat | None, typer.Option(
+        "--format", help="json (the interchange document), csv (the members, in the import's columns), xlsx "
+        "(a workbook, one sheet per kind), gexf (GEXF 1.3 for Gephi, looking like the ecosystem map) or "
+        "graphml. Default: from the file's extension, else json.")] = None,
 ) -> None:
-    """Export the whole graph as an interchange document."""
+    """Export the whole graph: an interchange document, a spreadsheet or a graph file for Gephi."""
+    from graph_service.services import exports
+    from graph_service.services.views import ProjectionCache
+
+    chosen = exports.format_for_path(str(file)) if fmt is None else fmt.value
+    if chosen == "json":
+        with connected() as db:
+            doc = documents.export_document(db)
+        write_json(doc, file)  # the one JSON format of the CLI's files
+        if str(file) != "-":
+            out.print(f"Wrote {len(doc.members)} members, {len(doc.ties)} ties to {file}")
+        return
     with connected() as db:
-        doc = documents.export_document(db)
-    write_json(doc, file)
-    if str(file) != "-":
-        out.print(f"Wrote {len(doc.members)} members, {len(doc.ties)} ties to {file}")
+        body = exports.export(ProjectionCache(db), chosen)  # the manager's view: everything
+    if str(file) == "-":
+        sys.stdout.buffer.write(body)
+        sys.stdout.flush()
+        return
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_bytes(body)
+    out.print(f"Wrote the {chosen} export ({len(body):,} bytes) to {file}")
 
 
 def _generate(members: int, seed: int) -> tuple[Document, float]:

@@ -1,15 +1,17 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from graph_service.api.deps import DatabaseDep, SettingsDep
+from graph_service.api.deps import DatabaseDep, SettingsDep, ViewDep
 from graph_service.api.schemas import ImportSummary, Problems
-from graph_service.errors import DocumentInvalid
+from graph_service.errors import DocumentInvalid, Forbidden
 from graph_service.interchange import Document, Problem, parse_document
+from graph_service.services import exports
 from graph_service.services.imports import csv_problems, parse_members_csv
 from graph_service.store import documents
 
@@ -59,7 +61,45 @@ async def import_document(
     return ImportSummary(replaced=result.replaced, counts=result.counts, transactions=result.transactions)
 
 
-@router.get("/export", response_model=Document)
-def export_document(db: DatabaseDep) -> Document:
-    """The whole cluster as an interchange document."""
-    return documents.export_document(db)
+# The export is open to every caller (each gets their consented view), so it has a router of its
+# own, which the app includes without the manager-only dependency of ``router``.
+export_router = APIRouter(tags=["import and export"])
+
+_EXPORT_CONTENT: dict[str, Any] = {
+    "application/json": {"schema": _DOC_SCHEMA_REF},
+    "text/csv": {"schema": {"type": "string", "description": "The members, in the columns of the CSV import."}},
+    exports.MEDIA_TYPES["xlsx"]: {"schema": {"type": "string", "format": "binary", "description":
+                                             "A workbook, one sheet per kind."}},
+    "application/gexf+xml": {"schema": {"type": "string", "description": "GEXF 1.3, for Gephi."}},
+    "application/graphml+xml": {"schema": {"type": "string", "description": "GraphML."}},
+}
+
+
+@export_router.get(
+    "/export",
+    response_model=Document,
+    responses={
+        200: {"description": "The export, as an attachment named cluster-YYYY-MM-DD.<format>.",
+              "content": _EXPORT_CONTENT,
+              "headers": {"Content-Disposition": {"schema": {"type": "string"},
+                                                  "description": 'attachment; filename="cluster-YYYY-MM-DD.<ext>"'}}},
+        403: {"description": "format=json (the interchange document) is for the manager only."},
+        422: {"description": "An unknown format; the message names the allowed ones."},
+    },
+)
+def export_document(
+    view: ViewDep,
+    format: Annotated[exports.ExportFormat, Query(
+        description="json: the interchange document (the manager only); csv: the members in the import's "
+        "columns; xlsx: a workbook, one sheet per kind; gexf: GEXF 1.3 for Gephi, coloured and placed as the "
+        "ecosystem map; graphml: GraphML with the same attributes.")] = "json",
+) -> Response:
+    """The cluster for other tools. The manager gets everything; members and client applications
+    get what consent allows (visible members, confirmed ties between them)."""
+    if format == "json" and not view.viewer.is_manager:
+        raise Forbidden("only the manager may export the interchange document (format=json); "
+                        "ask for format=csv, xlsx, gexf or graphml")
+    day = dt.date.today()
+    body = exports.export(view, format, day=day, with_nulls=True)
+    return Response(content=body, media_type=exports.MEDIA_TYPES[format], headers={
+        "Content-Disposition": f'attachment; filename="{exports.file_name(format, day)}"'})
