@@ -16,9 +16,15 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from graph_service.api.app import create_app
+from graph_service.services import analyses
+from graph_service.services.views import GraphView, Projection, project
+from graph_service.services.visibility import MANAGER_VIEW, Viewer
 from graph_service.settings import Settings
 from graph_service.store.database import Database
 from graph_service.web.colours import NO_TIES_COLOUR, SUBSECTOR_COLOURS
+from graph_service.web.ecosystem import ecosystem_page
+from graph_service.web.maps.analyses import betweenness
+from graph_service.web.member import member_page
 from graph_service.web.pages import CSP, json_for_html
 from tests.factories import MANAGER
 
@@ -381,3 +387,65 @@ def test_team_overlay_highlights_the_proposed_team(client) -> None:  # type: ign
     assert r.status_code == 200 and "Proposed team" in r.text
     bad = client.get("/viz/ecosystem", params={"team": "m-001,m-404"})
     assert bad.status_code == 422 and "m-404" in bad.text
+
+
+# -- one betweenness policy -------------------------------------------------------------------------
+
+
+class _FixedView(GraphView):
+    """The manager's view of one fixed projection (no database): enough for the maps and analyses."""
+
+    viewer = MANAGER_VIEW
+
+    def __init__(self, projection: Projection) -> None:
+        super().__init__(memo_size=64)
+        self._projection = projection
+
+    def current(self) -> Projection:
+        return self._projection
+
+    def view(self, viewer: Viewer) -> GraphView:
+        return self
+
+
+@pytest.mark.parametrize(
+    ("exact_limit", "sample"),
+    [(analyses.EXACT_BETWEENNESS_LIMIT, analyses.BETWEENNESS_SAMPLE), (40, 25)],
+    ids=["exact", "sampled"],
+)
+def test_map_node_sizes_are_the_betweenness_of_the_bridges_answer(
+    monkeypatch: pytest.MonkeyPatch, exact_limit: int, sample: int
+) -> None:
+    """The maps and /analytics/bridges share one betweenness policy (exact up to the analyses'
+    limit, then the analyses' sample size and seed): on the same graph the map sizes every member
+    by the betweenness the bridges answer gives them, so both rank the brokers alike. The second
+    case lowers the analyses' limit to reach the sampled regime on a small graph."""
+    from seed.generator import generate_cluster
+
+    monkeypatch.setattr(analyses, "EXACT_BETWEENNESS_LIMIT", exact_limit)
+    monkeypatch.setattr(analyses, "BETWEENNESS_SAMPLE", sample)
+    doc, _facts = generate_cluster(members=60, seed=42)
+    view = _FixedView(project(1, doc))
+    members = sorted(view.current().members.nodes)
+    sampled = sample if len(members) > exact_limit else None
+
+    answer = analyses.bridges(view, limit=len(members))
+    assert answer.betweenness_sampled_sources == sampled
+    policy = betweenness(view)
+    assert policy.sampled_sources == sampled
+    assert dict(policy.values) == {b.id: b.betweenness for b in answer.items}  # the same numbers
+
+    page = ecosystem_page(view)
+    size = {n["id"]: n["value"] for n in page.net.nodes}
+    assert set(size) == set(members)
+    by_bridges = {b.id: b.betweenness for b in answer.items}
+    assert size == {m: round(1000 * by_bridges[m], 3) for m in members}
+    # The brokers' order: the bridges answer's, and the map's node sizes (ties broken by id).
+    assert [m for m in sorted(members, key=lambda m: (-size[m], m)) if size[m] > 0] == [
+        b.id for b in answer.items if round(1000 * b.betweenness, 3) > 0
+    ]
+    assert ("sampled sources" in page.size_note) == (sampled is not None)
+    # A member's map sizes the people around them by the same numbers (the centre is drawn largest).
+    top = answer.items[0].id
+    around = {n["id"]: n["value"] for n in member_page(view, top, hops=2).net.nodes if n["id"] != top}
+    assert around and around == {m: size[m] for m in around}

@@ -1,8 +1,12 @@
 """What the maps need from the analyses, computed on the page's view and memoised on it.
 
-Betweenness: on the ties graph, unweighted and normalised like brokerage, exact up to
-:data:`EXACT_BETWEENNESS_MAX` members, else from a seeded sample of :data:`BETWEENNESS_SAMPLE`
-sources.
+Betweenness follows **one policy**, the one of ``/api/v1/analytics/bridges``
+(:func:`graph_service.services.analyses.bridges` →
+:func:`graph_service.analytics.brokerage.brokers`): on the ties graph, unweighted and
+normalised, exact up to :data:`~graph_service.services.analyses.EXACT_BETWEENNESS_LIMIT`
+members, else from :data:`~graph_service.services.analyses.BETWEENNESS_SAMPLE` sources sampled
+with seed :data:`SEED` (and exact again when the sample would cover every member). So a map's
+node sizes and the bridges answer agree at every size.
 """
 
 from __future__ import annotations
@@ -16,10 +20,10 @@ from graph_service.analytics import Community, ties_graph
 from graph_service.services import analyses
 from graph_service.services.views import GraphView, Projection
 
-__all__ = ["Betweenness", "MapAnalyses", "betweenness", "communities", "map_analyses", "ties"]
+__all__ = ["SEED", "Betweenness", "MapAnalyses", "betweenness", "communities", "map_analyses", "ties"]
 
-EXACT_BETWEENNESS_MAX = 1_000
-BETWEENNESS_SAMPLE = 250
+SEED = 42
+"""The seed of the betweenness source sample: the default of :func:`analyses.bridges`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,16 +54,18 @@ def ties(view: GraphView) -> nx.Graph[str]:
 
 
 def betweenness(view: GraphView) -> Betweenness:
-    """Betweenness of every member of ``view``."""
+    """Betweenness of every member of ``view``, with the policy of the bridges analysis."""
 
     def compute(_p: Projection) -> Betweenness:
         T = ties(view)
         n = T.number_of_nodes()
-        k = BETWEENNESS_SAMPLE if n > EXACT_BETWEENNESS_MAX else None
-        values = nx.betweenness_centrality(T, k=k, normalized=True, weight=None, seed=42 if k else None)
+        k: int | None = analyses.BETWEENNESS_SAMPLE if n > analyses.EXACT_BETWEENNESS_LIMIT else None
+        if k is not None and k >= n:  # as brokers() does: a sample of everyone is exact
+            k = None
+        values = nx.betweenness_centrality(T, k=k, normalized=True, weight=None, seed=SEED if k else None)
         return Betweenness(values, k)
 
-    return view.memo(("viz", "betweenness"), compute)
+    return view.memo(("betweenness", analyses.Subset(), SEED), compute)
 
 
 def communities(view: GraphView) -> tuple[tuple[Community, ...], dict[str, str]]:
