@@ -232,14 +232,18 @@ def check_references(
     existing_members: frozenset[str] = frozenset(),
     existing_organisations: frozenset[str] = frozenset(),
     existing_skills: frozenset[str] = frozenset(),
+    duplicates: bool = True,
 ) -> list[Problem]:
     """Check the document as a whole and return every problem found.
 
-    ``existing_*`` are the ids already in the graph, which a merge import may refer to.
+    ``existing_*`` are the ids already in the graph, which a merge import may refer to. Without
+    ``duplicates`` repeated ids are not looked for (the caller has done it, on the records as given).
     """
     problems: list[Problem] = []
 
     def dupes(section: str, ids: list[str]) -> None:
+        if not duplicates:
+            return
         seen: set[str] = set()
         for i, ident in enumerate(ids):
             if ident in seen:

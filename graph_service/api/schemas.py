@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,6 +21,10 @@ __all__ = [
     "IntroductionResponse",
     "Health",
     "ImportSummary",
+    "FieldChangeOut",
+    "RecordChangeOut",
+    "SectionPreview",
+    "ImportPreview",
     "Problems",
 ]
 
@@ -124,6 +128,42 @@ class ImportSummary(BaseModel):
     replaced: bool
     counts: dict[str, int]
     transactions: int
+
+
+class FieldChangeOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    field: str
+    old: Any = Field(description="The stored value (null when there was none).")
+    new: Any = Field(description="The value the import would set (null: cleared).")
+
+
+class RecordChangeOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    changes: list[FieldChangeOut]
+
+
+class SectionPreview(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    created: list[str] = Field(description="Ids of the records the import would create.")
+    updated: list[RecordChangeOut] = Field(description="Records it would change, field by field (old -> new).")
+    unchanged: int = Field(description="How many records it would leave as they are.")
+    written: int = Field(0, description="Ties and introductions, which are written whole, as given.")
+
+
+class ImportPreview(BaseModel):
+    """What an import would do (``dry_run=true``); nothing was written."""
+
+    dry_run: Literal[True] = True
+    replace: bool
+    valid: bool = Field(description="Whether the import would be accepted.")
+    sections: dict[str, SectionPreview]
+    detail: str = Field(description="In a sentence, e.g. '3 problem(s); nothing was written.'")
+    total_problems: int
+    problems: list[Problem] = Field(description="The first 200 problems, in document order.")
 
 
 class Problems(BaseModel):

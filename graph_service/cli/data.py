@@ -15,13 +15,14 @@ from graph_service.cli.common import (
     err,
     fail,
     out,
+    print_json,
     progress,
-    report_problems,
     reported,
     write_json,
 )
 from graph_service.errors import DocumentInvalid
 from graph_service.interchange import Document
+from graph_service.merge import Draft
 from graph_service.store import documents
 from graph_service.store.database import Database
 from graph_service.store.graph import count_nodes
@@ -31,31 +32,93 @@ __all__ = ["backup_cmd", "export_cmd", "import_cmd", "load", "restore_cmd", "see
 SECTIONS = ("skills", "organisations", "members", "ties", "projects", "events", "introductions")
 
 
-def load(db: Database, doc: Document, replace: bool) -> documents.ImportResult:
+def load(db: Database, doc: Document | Draft, replace: bool) -> documents.ImportResult:
     """Import ``doc`` in batches, with a progress bar."""
-    rows = sum(len(getattr(doc, k)) for k in SECTIONS)
+    rows = doc.rows() if isinstance(doc, Draft) else sum(len(getattr(doc, k)) for k in SECTIONS)
     with progress("importing", rows) as advance:
         return documents.import_document(db, doc, replace=replace, batch_size=db.settings.import_batch_size,
                                          progress=advance)
 
 
+def _refused(exc: DocumentInvalid) -> typer.Exit:
+    """List the first 200 problems on standard error, with how many there are; the exit (2) to raise."""
+    from graph_service.merge import capped
+
+    listed, detail = capped(exc.problems)
+    err.print(f"[bold red]The document was refused.[/] {detail}", highlight=False)
+    for p in listed:
+        err.print(f"  {p.loc}: {p.msg}", highlight=False, markup=False)
+    return typer.Exit(2)
+
+
+def _show_preview(plan: documents.ImportPlan, as_json: bool) -> None:
+    """The dry run's answer: a table per section, each change old -> new, then the problems."""
+    import dataclasses
+
+    from rich.table import Table
+
+    from graph_service.merge import capped
+
+    listed, detail = capped(plan.problems)
+    if as_json:
+        print_json({
+            "dry_run": True, "replace": plan.replace, "valid": not plan.problems,
+            "sections": {k: dataclasses.asdict(v) for k, v in plan.plan.items()},
+            "detail": detail if plan.problems else "the import would be accepted; nothing was written (dry run).",
+            "total_problems": len(plan.problems), "problems": [p.model_dump() for p in listed],
+        })
+        return
+    table = Table(title="What the import would do (dry run: nothing was written)")
+    for column in ("section", "created", "updated", "unchanged", "written whole"):
+        table.add_column(column, justify="left" if column == "section" else "right")
+    for section, s in plan.plan.items():
+        table.add_row(section, str(len(s.created)), str(len(s.updated)), str(s.unchanged), str(s.written))
+    out.print(table)
+    for section, s in plan.plan.items():
+        if s.created:
+            shown = ", ".join(s.created[:20]) + (f" and {len(s.created) - 20} more" if len(s.created) > 20 else "")
+            out.print(f"{section}: new {shown}", highlight=False, markup=False)
+        for change in s.updated:
+            out.print(f"{section} {change.id}:", highlight=False, markup=False)
+            for c in change.changes:
+                out.print(f"  {c.field}: {c.old!r} -> {c.new!r}", highlight=False, markup=False)
+    if plan.problems:
+        err.print(f"[bold red]The import would be refused.[/] {detail}", highlight=False)
+        for p in listed:
+            err.print(f"  {p.loc}: {p.msg}", highlight=False, markup=False)
+    else:
+        out.print("No problem: the import would be accepted.")
+
+
 def import_cmd(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A JSON document or a CSV spreadsheet.")],
     replace: Annotated[bool, typer.Option("--replace", help="Replace the whole graph with the document.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only show what the import would do (created, "
+                                          "updated field by field, unchanged, problems); write nothing.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="With --dry-run: the answer as JSON.")] = False,
 ) -> None:
-    """Import an interchange document (JSON) or a member spreadsheet (CSV)."""
+    """Import an interchange document (JSON) or a member spreadsheet (CSV).
+
+    A merge (without --replace) sets only the fields each record carries: an absent key or
+    column keeps the stored value, null or an empty cell clears it (see docs/format.md)."""
     from graph_service.services.imports import csv_problems, read_document_file
 
     try:
         doc = read_document_file(file)
     except DocumentInvalid as exc:
-        raise report_problems(exc) from None
+        raise _refused(exc) from None
     with connected() as db:
         began = time.monotonic()
+        if dry_run:
+            plan = documents.preview_import(db, doc, replace=replace)
+            _show_preview(plan, as_json)
+            if plan.problems:
+                raise typer.Exit(2)
+            return
         try:
             result = load(db, doc, replace)
         except DocumentInvalid as exc:
-            raise report_problems(csv_problems(exc) if file.suffix.lower() == ".csv" else exc) from None
+            raise _refused(csv_problems(exc) if file.suffix.lower() == ".csv" else exc) from None
     counts = ", ".join(f"{v} {k}" for k, v in result.counts.items() if v)
     out.print(f"Imported {counts or 'nothing'} in {time.monotonic() - began:.1f} s"
               f"{' (graph replaced)' if replace else ''}.")

@@ -1,7 +1,12 @@
 """Import and export of the interchange document.
 
-Import validates the whole document first (shape, then references, against the graph when
-merging), and writes nothing when anything is wrong. Writes are batched with ``UNWIND`` and are
+Import checks the whole document first (shape, values, duplicates and references, against the
+graph when merging; see :mod:`graph_service.merge`), and writes nothing when anything is wrong.
+A merge sets only the fields each record carries: the stored records are read, the given fields
+laid over them and the result written, in the same transaction (documents up to
+``SINGLE_TX_ROWS`` rows); records that would not change are not written at all.
+
+Writes are batched with ``UNWIND`` and are
 idempotent (``MERGE`` on constrained ids), so a second import of the same document changes
 nothing and an import that was cut off half-way can simply be run again. Documents up to
 ``SINGLE_TX_ROWS`` rows are written in one transaction, so they land whole or not at all.
@@ -13,6 +18,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel, ValidationError
+
 from graph_service.domain import SUBSECTORS
 from graph_service.errors import DocumentInvalid
 from graph_service.interchange import (
@@ -21,17 +28,21 @@ from graph_service.interchange import (
     IntroductionRecord,
     MemberRecord,
     OrganisationRecord,
+    Problem,
     ProjectRecord,
     SkillRecord,
     SubsectorRecord,
     TieRecord,
     check_references,
 )
+from graph_service.merge import Checked, Draft, SectionPlan, check_draft, draft_of, requested_ids
 from graph_service.store.database import Database, Tx
 
 __all__ = [
     "ImportResult",
+    "ImportPlan",
     "Progress",
+    "preview_import",
     "validate_document",
     "import_document",
     "export_document",
@@ -54,9 +65,22 @@ Progress = Callable[[str, int], None]
 
 @dataclass(frozen=True, slots=True)
 class ImportResult:
+    """What an import wrote: ``counts`` per section (for a merge, the records created or
+    updated; unchanged ones are not written) and ``plan`` (what changed, when it is known)."""
+
     replaced: bool
     counts: dict[str, int]
     transactions: int
+    plan: dict[str, SectionPlan] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPlan:
+    """What an import would do (a dry run): per section, and every problem (empty when it would succeed)."""
+
+    replace: bool
+    plan: dict[str, SectionPlan]
+    problems: list[Problem]
 
 
 def ensure_subsectors(db: Database) -> None:
@@ -173,7 +197,12 @@ def validate_document(db: Database, doc: Document, *, replace: bool) -> None:
             "existing_organisations": frozenset(row.get("organisations", [])),
             "existing_skills": frozenset(row.get("skills", [])),
         }
-    problems = check_references(doc, **existing)
+    problems = check_references(
+        doc,
+        existing_members=existing.get("existing_members", frozenset()),
+        existing_organisations=existing.get("existing_organisations", frozenset()),
+        existing_skills=existing.get("existing_skills", frozenset()),
+    )
     if problems:
         raise DocumentInvalid(problems)
 
@@ -189,41 +218,131 @@ def clear_graph(db: Database, batch: int = 2_000) -> int:
             return total
 
 
+def _records(model: type[BaseModel], rows: Sequence[Mapping[str, Any]]) -> dict[str, BaseModel]:
+    out: dict[str, BaseModel] = {}
+    for r in rows:
+        values = without_nulls(r)
+        try:
+            out[str(r["id"])] = model.model_validate(values)
+        except ValidationError:  # stored before a rule was tightened: compared and laid over as it is
+            out[str(r["id"])] = model.model_construct(**values)
+    return out
+
+
+def _stored(tx: Tx, draft: Draft) -> dict[str, dict[str, BaseModel]]:
+    """The stored records that the draft's records have the ids of, by section and id."""
+    ids = requested_ids(draft)
+    out: dict[str, dict[str, BaseModel]] = {}
+    if ids["skills"]:
+        out["skills"] = _records(SkillRecord, tx.rows("skills/get_skills", ids=ids["skills"]))
+    if ids["organisations"]:
+        out["organisations"] = _records(OrganisationRecord,
+                                        tx.rows("organisations/get_organisations", ids=ids["organisations"]))
+    if ids["members"]:
+        rows = tx.rows("members/get_members", ids=ids["members"], after=None, limit=len(ids["members"]))
+        out["members"] = _records(MemberRecord, rows)
+    if ids["projects"]:
+        out["projects"] = _records(ProjectRecord, tx.rows("projects/get_projects", ids=ids["projects"],
+                                                          status=None, kind=None))
+    if ids["events"]:
+        out["events"] = _records(EventRecord, tx.rows("events/get_events", ids=ids["events"], **{"from": None}))
+    return out
+
+
+def _check(tx: Tx, draft: Draft, *, replace: bool) -> Checked:
+    """Every problem of ``draft`` and the whole records to write, against the graph as ``tx`` sees it."""
+
+    def lookup(parties: set[str], skills: set[str]) -> dict[str, frozenset[str]]:
+        row = tx.one("members/existing_parties", ids=sorted(parties), skills=sorted(skills)) or {}
+        return {k: frozenset(row.get(k, [])) for k in ("members", "organisations", "skills")}
+
+    return check_draft(draft, _stored(tx, draft), None if replace else lookup, replace=replace)
+
+
+def _counts(plan: Sequence[tuple[str, str, list[dict[str, Any]]]]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for section, _, rows in plan:
+        counts[section] = counts.get(section, 0) + len(rows)
+    return counts
+
+
+def preview_import(db: Database, doc: Document | Draft, *, replace: bool = False) -> ImportPlan:
+    """What :func:`import_document` would do with ``doc``, and every problem; writes nothing."""
+    draft = doc if isinstance(doc, Draft) else draft_of(doc)
+    checked = db.read(lambda tx: _check(tx, draft, replace=replace), timeout=IMPORT_TIMEOUT_S)
+    return ImportPlan(replace, checked.plan, checked.problems)
+
+
 def import_document(
     db: Database,
-    doc: Document,
+    doc: Document | Draft,
     *,
     replace: bool = False,
     batch_size: int = 2000,
     progress: Progress | None = None,
     extra: Sequence[tuple[str, str, list[dict[str, Any]]]] = (),
 ) -> ImportResult:
-    """Validate, then write ``doc``. With ``replace`` the graph ends up holding exactly ``doc``.
+    """Check, then write ``doc``. With ``replace`` the graph ends up holding exactly ``doc``;
+    without it, a merge: each record sets only the fields it carries (see :mod:`graph_service.merge`).
 
-    ``extra`` holds further ``(section, query, rows)`` steps, written after the document in the
-    same transaction(s) and batches (a restore uses it for what the document does not hold); they
-    must be idempotent too, and are validated by the caller.
+    ``doc`` is a checked :class:`Document` (its records' given fields count) or a
+    :class:`~graph_service.merge.Draft` of records as given. ``extra`` holds further
+    ``(section, query, rows)`` steps, written after the document in the same transaction(s) and
+    batches (a restore uses it for what the document does not hold); they must be idempotent
+    too, and are validated by the caller. Raises :class:`DocumentInvalid` with every problem.
     """
-    validate_document(db, doc, replace=replace)
-    plan = _plan(doc) + list(extra)
-    counts: dict[str, int] = {}
-    for section, _, rows in plan:
-        counts[section] = counts.get(section, 0) + len(rows)
+    if isinstance(doc, Document) and replace:
+        validate_document(db, doc, replace=True)  # whole records already: nothing to resolve
+        return _write(db, None, _plan(doc) + list(extra), replace=True, batch_size=batch_size, progress=progress)
+    draft = doc if isinstance(doc, Draft) else draft_of(doc)
+    extra_rows = sum(len(rows) for _, _, rows in extra)
+    if draft.rows() + extra_rows <= SINGLE_TX_ROWS:
+        def everything(tx: Tx) -> ImportResult:
+            checked = _check(tx, draft, replace=replace)
+            if checked.problems:
+                raise DocumentInvalid(checked.problems)  # the transaction is rolled back
+            plan = _plan(checked.document) + list(extra)
+            _write_all(tx, plan, replace=replace, batch_size=batch_size)
+            return ImportResult(replace, _counts(plan), 1, checked.plan)
+
+        result = db.write(everything, timeout=IMPORT_TIMEOUT_S)
+        if progress:
+            progress("rows", sum(result.counts.values()))
+        return result
+    checked = db.read(lambda tx: _check(tx, draft, replace=replace), timeout=IMPORT_TIMEOUT_S)
+    if checked.problems:
+        raise DocumentInvalid(checked.problems)
+    return _write(db, checked.plan, _plan(checked.document) + list(extra), replace=replace,
+                  batch_size=batch_size, progress=progress)
+
+
+def _write_all(tx: Tx, plan: Sequence[tuple[str, str, list[dict[str, Any]]]], *, replace: bool,
+               batch_size: int) -> None:
+    if replace:
+        while (tx.one("graph/delete_batch", limit=10_000) or {}).get("deleted", 0):
+            pass
+    for _section, name, rows in plan:
+        for chunk in _batches(rows, batch_size):
+            tx.run(name, rows=chunk)
+
+
+def _write(
+    db: Database,
+    changes: dict[str, SectionPlan] | None,
+    plan: Sequence[tuple[str, str, list[dict[str, Any]]]],
+    *,
+    replace: bool,
+    batch_size: int,
+    progress: Progress | None,
+) -> ImportResult:
+    """Write checked rows: in one transaction up to ``SINGLE_TX_ROWS`` rows, else batch by batch."""
+    counts = _counts(plan)
     total_rows = sum(counts.values())
-
     if total_rows <= SINGLE_TX_ROWS:
-        def everything(tx: Tx) -> None:
-            if replace:
-                while (tx.one("graph/delete_batch", limit=10_000) or {}).get("deleted", 0):
-                    pass
-            for _section, name, rows in plan:
-                for chunk in _batches(rows, batch_size):
-                    tx.run(name, rows=chunk)
-
-        db.write(everything, timeout=IMPORT_TIMEOUT_S)
+        db.write(lambda tx: _write_all(tx, plan, replace=replace, batch_size=batch_size), timeout=IMPORT_TIMEOUT_S)
         if progress:
             progress("rows", total_rows)
-        return ImportResult(replace, counts, 1)
+        return ImportResult(replace, counts, 1, changes)
 
     transactions = 0
     if replace:
@@ -235,7 +354,7 @@ def import_document(
             transactions += 1
             if progress:
                 progress("rows", len(chunk))
-    return ImportResult(replace, counts, transactions)
+    return ImportResult(replace, counts, transactions, changes)
 
 
 def without_nulls(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -5,12 +5,14 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from graph_service.api.deps import DatabaseDep, SettingsDep, ViewDep
-from graph_service.api.schemas import ImportSummary, Problems
+from graph_service.api.schemas import ImportPreview, ImportSummary, Problems, SectionPreview
 from graph_service.errors import DocumentInvalid, Forbidden
-from graph_service.interchange import Document, Problem, parse_document
+from graph_service.interchange import Document, Problem
+from graph_service.merge import Draft, capped, read_draft
 from graph_service.services import exports
 from graph_service.services.imports import csv_problems, parse_members_csv
 from graph_service.store import documents
@@ -24,7 +26,7 @@ def _is_csv(request: Request) -> bool:
     return request.headers.get("content-type", "").split(";")[0].strip().lower() in ("text/csv", "application/csv")
 
 
-async def _body_document(request: Request) -> Document:
+async def _body_document(request: Request) -> Draft:
     raw = await request.body()
     if _is_csv(request):
         return parse_members_csv(raw.decode("utf-8-sig", errors="replace"))
@@ -32,15 +34,20 @@ async def _body_document(request: Request) -> Document:
         data: Any = json.loads(raw or b"null")
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise DocumentInvalid([Problem(loc="body", msg=f"not valid JSON: {exc}")]) from None
-    if not isinstance(data, dict):
-        raise DocumentInvalid([Problem(loc="body", msg="the document must be a JSON object")])
-    return parse_document(data)
+    return read_draft(data, where="body")
+
+
+def _refused(exc: DocumentInvalid, csv_body: bool) -> JSONResponse:
+    """The 422 answer: the first 200 problems, and how many there are."""
+    listed, detail = capped((csv_problems(exc) if csv_body else exc).problems)
+    return JSONResponse(status_code=422, content=Problems(detail=detail, problems=listed).model_dump())
 
 
 @router.post(
     "/import",
-    response_model=ImportSummary,
-    responses={422: {"model": Problems, "description": "Every problem, with its place; nothing was written."}},
+    response_model=ImportSummary | ImportPreview,
+    responses={422: {"model": Problems, "description": "Every problem (the first 200, with the total in "
+                     "'detail'), with its place; nothing was written."}},
     openapi_extra={"requestBody": {"required": True, "content": {
         "application/json": {"schema": _DOC_SCHEMA_REF},
         "text/csv": {"schema": {"type": "string", "description": "A member spreadsheet, one row per member."}},
@@ -49,15 +56,27 @@ async def _body_document(request: Request) -> Document:
 async def import_document(
     request: Request, db: DatabaseDep, settings: SettingsDep,
     replace: Annotated[bool, Query(description="Replace the whole graph with the document.")] = False,
-) -> ImportSummary:
-    """Load an interchange document (JSON) or a member spreadsheet (CSV). Validated whole first."""
-    doc = await _body_document(request)
+    dry_run: Annotated[bool, Query(description="Only answer what the import would do (created, updated "
+                                   "field by field, unchanged, problems); write nothing.")] = False,
+) -> ImportSummary | ImportPreview | JSONResponse:
+    """Load an interchange document (JSON) or a member spreadsheet (CSV). Checked whole first; a
+    merge sets only the fields each record carries (see "Merge rules" in docs/format.md)."""
     try:
+        doc = await _body_document(request)
+        if dry_run:
+            plan = await run_in_threadpool(documents.preview_import, db, doc, replace=replace)
+            listed, detail = capped(plan.problems)
+            return ImportPreview(
+                replace=replace, valid=not plan.problems,
+                detail=detail if plan.problems else "the import would be accepted; nothing was written (dry run).",
+                sections={k: SectionPreview.model_validate(v) for k, v in plan.plan.items()},
+                total_problems=len(plan.problems), problems=listed,
+            )
         result = await run_in_threadpool(
             documents.import_document, db, doc, replace=replace, batch_size=settings.import_batch_size
         )
     except DocumentInvalid as exc:
-        raise (csv_problems(exc) if _is_csv(request) else exc) from None
+        return _refused(exc, _is_csv(request))
     return ImportSummary(replaced=result.replaced, counts=result.counts, transactions=result.transactions)
 
 
