@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import cast
 
 import networkx as nx
 
-from graph_service.analytics.graph import is_tie, ties_graph
+from graph_service.analytics.graph import adjacency, is_tie, ties_graph
 from graph_service.domain import OTHER_CLUSTERS
 
 __all__ = [
@@ -107,7 +109,7 @@ class ClusterLink:
     ties: int
 
 
-def _group(G: nx.Graph, n: str) -> str:
+def _group(G: nx.Graph[str], n: str) -> str:
     d = G.nodes[n]
     if d.get("node_type", "member") == "organisation":
         return f"cluster:{d.get('cluster')}"
@@ -115,7 +117,7 @@ def _group(G: nx.Graph, n: str) -> str:
     return s if s is not None else f"node:{n}"
 
 
-def brokerage_roles(G: nx.Graph, broker: str) -> BrokerageRoles:
+def brokerage_roles(G: nx.Graph[str], broker: str) -> BrokerageRoles:
     """Gould-Fernandez brokerage roles of one node on the ties graph.
 
     Gould & Fernandez (1989), "Structures of mediation: a formal approach to brokerage in
@@ -133,7 +135,8 @@ def brokerage_roles(G: nx.Graph, broker: str) -> BrokerageRoles:
     """
     if broker not in G:
         raise nx.NodeNotFound(f"no node '{broker}'")
-    nbrs = [z for z, d in G._adj[broker].items() if is_tie(d)]
+    adj = adjacency(G)
+    nbrs = [z for z, d in adj[broker].items() if is_tie(d)]
     nbr_set = set(nbrs)
     gb = _group(G, broker)
     groups = {z: _group(G, z) for z in nbrs}
@@ -147,7 +150,7 @@ def brokerage_roles(G: nx.Graph, broker: str) -> BrokerageRoles:
     liaison = n_other * (n_other - 1) // 2 - pairs_in_other_groups
     for a in nbrs:
         ga = groups[a]
-        for c, d in G._adj[a].items():
+        for c, d in adj[a].items():
             if c in nbr_set and a < c and is_tie(d):
                 gc = groups[c]
                 if ga == gb and gc == gb:
@@ -170,13 +173,13 @@ def brokerage_roles(G: nx.Graph, broker: str) -> BrokerageRoles:
 
 
 def _none_if_nan(x: float | None) -> float | None:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
+    if x is None or math.isnan(x):
         return None
     return float(x)
 
 
 def brokers(
-    G: nx.Graph,
+    G: nx.Graph[str],
     *,
     limit: int = 20,
     seed: int = 42,
@@ -225,7 +228,7 @@ def brokers(
     n = T.number_of_nodes()
     k = betweenness_k if betweenness_k is not None and betweenness_k < n else None
     bc = nx.betweenness_centrality(T, k=k, normalized=True, weight=None, seed=seed if k else None)
-    members = [m for m, t in T.nodes(data="node_type", default="member") if t == "member"]
+    members = [m for m, d in T.nodes(data=True) if d.get("node_type", "member") == "member"]
     ranked = sorted(members, key=lambda m: (-bc.get(m, 0.0), m))[:limit]
 
     constraint = nx.constraint(T, nodes=ranked, weight="weight") if ranked else {}
@@ -234,7 +237,7 @@ def brokers(
     for m in ranked:
         d = T.nodes[m]
         mix: Counter[str] = Counter()
-        for z in T._adj[m]:
+        for z in adjacency(T)[m]:
             s = T.nodes[z].get("subsector")
             if s is not None:
                 mix[s] += 1
@@ -253,7 +256,8 @@ def brokers(
         )
 
     bridges = []
-    for a, b in nx.bridges(T):
+    # The networkx stubs declare bridges() as yielding nodes; it yields edges, as pairs of nodes.
+    for a, b in cast("Iterator[tuple[str, str]]", nx.bridges(T)):
         a, b = (a, b) if a < b else (b, a)
         bridges.append(BridgeTie(a, b, T.degree(a) == 1 or T.degree(b) == 1))
     bridges.sort(key=lambda t: (t.a, t.b))
@@ -261,7 +265,7 @@ def brokers(
     return BrokerageReport(tuple(items), tuple(bridges), points, k, seed)
 
 
-def cluster_links(G: nx.Graph) -> tuple[ClusterLink, ...]:
+def cluster_links(G: nx.Graph[str]) -> tuple[ClusterLink, ...]:
     """For each other cluster, the members tied to its organisations.
 
     Parameters
@@ -281,7 +285,7 @@ def cluster_links(G: nx.Graph) -> tuple[ClusterLink, ...]:
         If ``G`` was built without organisations.
     """
     if not G.graph.get("include_organisations") and not any(
-        t == "organisation" for _, t in G.nodes(data="node_type")
+        d.get("node_type") == "organisation" for _, d in G.nodes(data=True)
     ):
         raise ValueError("cluster_links needs a graph built with include_organisations=True")
     orgs_by_cluster: dict[str, list[str]] = {c: [] for c in OTHER_CLUSTERS}
@@ -289,12 +293,13 @@ def cluster_links(G: nx.Graph) -> tuple[ClusterLink, ...]:
         if d.get("node_type") == "organisation":
             orgs_by_cluster.setdefault(d.get("cluster") or "unknown", []).append(n)
     order = list(OTHER_CLUSTERS) + sorted(set(orgs_by_cluster) - set(OTHER_CLUSTERS))
+    adj = adjacency(G)
     out = []
     for cluster in order:
         linked: dict[str, list[str]] = {}
         ties = 0
         for o in orgs_by_cluster[cluster]:
-            for m, d in G._adj[o].items():
+            for m, d in adj[o].items():
                 if is_tie(d) and G.nodes[m].get("node_type", "member") == "member":
                     linked.setdefault(m, []).append(o)
                     ties += 1

@@ -41,7 +41,7 @@ class CommunityReport:
     resolution: float
 
 
-def detect_communities(G: nx.Graph, *, seed: int = 42, resolution: float = 1.0) -> CommunityReport:
+def detect_communities(G: nx.Graph[str], *, seed: int = 42, resolution: float = 1.0) -> CommunityReport:
     """Find communities with the Louvain method on the ties graph, weighted by tie weight.
 
     Parameters
@@ -76,11 +76,14 @@ def detect_communities(G: nx.Graph, *, seed: int = 42, resolution: float = 1.0) 
     T = ties_graph(G)
     if T.number_of_nodes() == 0:
         return CommunityReport(None, (), 1.0, seed, resolution)
-    parts = nx.community.louvain_communities(T, weight="weight", resolution=resolution, seed=seed)
-    parts = sorted((sorted(p) for p in parts), key=lambda p: (-len(p), p[0]))
+    found = nx.community.louvain_communities(T, weight="weight", resolution=resolution, seed=seed)
+    parts = sorted((sorted(p) for p in found), key=lambda p: (-len(p), p[0]))
     modularity: float | None = None
     if T.number_of_edges() > 0:
-        modularity = float(nx.community.modularity(T, parts, weight="weight", resolution=resolution))
+        score = nx.community.modularity(
+            T, parts, weight="weight", resolution=resolution  # type: ignore[arg-type]  # stubs want sets; lists work
+        )
+        modularity = float(score)
 
     communities = []
     labels_c: list[int] = []
@@ -105,7 +108,7 @@ def detect_communities(G: nx.Graph, *, seed: int = 42, resolution: float = 1.0) 
     return CommunityReport(modularity, tuple(communities), nmi, seed, resolution)
 
 
-def _entropy(counts: Counter, n: int) -> float:
+def _entropy(counts: Counter[Hashable], n: int) -> float:
     return -sum((c / n) * math.log(c / n) for c in counts.values() if c)
 
 
@@ -138,7 +141,7 @@ def normalised_mutual_information(labels_a: Sequence[Hashable], labels_b: Sequen
     ca, cb = Counter(labels_a), Counter(labels_b)
     if n == 0 or (len(ca) == 1 and len(cb) == 1):
         return 1.0
-    joint = Counter(zip(labels_a, labels_b))
+    joint = Counter(zip(labels_a, labels_b, strict=True))  # same length, checked above
     mi = 0.0
     for (a, b), nab in joint.items():
         mi += (nab / n) * math.log(n * nab / (ca[a] * cb[b]))

@@ -29,7 +29,9 @@ brokerage, communities, warm paths and link prediction all run on :func:`ties_gr
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 import networkx as nx
 
@@ -46,6 +48,8 @@ __all__ = [
     "build_collaboration_graph",
     "ties_graph",
     "is_tie",
+    "adjacency",
+    "node_data",
     "member_nodes",
     "subset",
 ]
@@ -78,7 +82,7 @@ def event_weight(size: int) -> float:
     return min(EVENT_WEIGHT_CAP, 1.0 / (size - 1))
 
 
-def edge_kinds(data: dict) -> tuple[str, ...]:
+def edge_kinds(data: Mapping[str, Any]) -> tuple[str, ...]:
     """The kinds of evidence behind one edge, in a fixed order.
 
     Returns a subset of ``("knows", "collaborated", "introduced", "co-attended")``.
@@ -95,9 +99,25 @@ def edge_kinds(data: dict) -> tuple[str, ...]:
     return tuple(kinds)
 
 
-def is_tie(data: dict) -> bool:
+def is_tie(data: Mapping[str, Any]) -> bool:
     """Whether an edge's data make it a real tie (knows, collaborated or introduced)."""
     return bool(data.get("structural", True))
+
+
+def adjacency(G: nx.Graph[str]) -> dict[str, dict[str, dict[str, Any]]]:
+    """networkx's own adjacency of ``G`` (``G._adj``): node -> neighbour -> edge data.
+
+    The hot loops read it (and the projection writes it) directly: the public ``G.adj`` wraps
+    every row in a view. Write into it only on a graph you have just created.
+    """
+    adj: dict[str, dict[str, dict[str, Any]]] = G._adj  # type: ignore[attr-defined]  # private; not in the stubs
+    return adj
+
+
+def node_data(G: nx.Graph[str]) -> dict[str, dict[str, Any]]:
+    """networkx's own node attribute dicts of ``G`` (``G._node``): node -> data."""
+    node: dict[str, dict[str, Any]] = G._node  # type: ignore[attr-defined]  # private; not in the stubs
+    return node
 
 
 class _Acc:
@@ -119,7 +139,7 @@ def build_collaboration_graph(
     *,
     include_organisations: bool = False,
     max_event_size: int = MAX_EVENT_SIZE,
-) -> nx.Graph:
+) -> nx.Graph[str]:
     """Project a cluster document onto an undirected, weighted collaboration graph.
 
     Parameters
@@ -174,7 +194,7 @@ def build_collaboration_graph(
             if a in parties:
                 attended[a].add(e.id)
 
-    G = nx.Graph()
+    G: nx.Graph[str] = nx.Graph()
     empty: frozenset[str] = frozenset()
     G.add_nodes_from(
         (
@@ -285,12 +305,12 @@ def build_collaboration_graph(
     # Write the adjacency directly (what Graph.add_edges_from does, minus its per-edge checks,
     # which made it the bottleneck at a million edges); both directions share one data dict.
     ev_weight = {eid: event_weight(size) for eid, size in event_sizes.items()}
-    adj = G._adj
+    adj = adjacency(G)
     no_events: tuple[str, ...] = ()
     for key in sorted(acc.keys() | co_events.keys()):
         i, j = divmod(key, n)
         a, b = order[i], order[j]
-        x = acc.get(key)
+        found = acc.get(key)
         evs = co_events.get(key)
         if evs is not None:
             ev = tuple(evs)  # already sorted: events were visited in id order
@@ -299,22 +319,23 @@ def build_collaboration_graph(
                 not_ev *= 1.0 - ev_weight[eid]
         else:
             ev, not_ev = no_events, 1.0
-        if x is None:
+        data: dict[str, Any]
+        if found is None:
             data = {
                 "knows": 0.0, "collaborated": 0, "events": ev, "introduced": False,
                 "weight": 1.0 - not_ev, "structural": False, "confirmed": False, "since": None,
             }
         else:
-            weight = 1.0 - x.not_p * (1.0 - x.knows) * not_ev
+            weight = 1.0 - found.not_p * (1.0 - found.knows) * not_ev
             data = {
-                "knows": x.knows,
-                "collaborated": x.collaborated,
+                "knows": found.knows,
+                "collaborated": found.collaborated,
                 "events": ev,
-                "introduced": x.introduced,
+                "introduced": found.introduced,
                 "weight": min(1.0, weight),
                 "structural": True,
-                "confirmed": x.confirmed,
-                "since": x.since.isoformat() if x.since else None,
+                "confirmed": found.confirmed,
+                "since": found.since.isoformat() if found.since else None,
             }
         if data["weight"] <= 0.0:
             continue
@@ -339,7 +360,7 @@ def build_collaboration_graph(
     return G
 
 
-def ties_graph(G: nx.Graph) -> nx.Graph:
+def ties_graph(G: nx.Graph[str]) -> nx.Graph[str]:
     """The graph of real ties: every node of ``G``, only edges with ``structural=True``.
 
     A new graph rather than a view (betweenness and Louvain run several times faster on it)
@@ -352,31 +373,31 @@ def ties_graph(G: nx.Graph) -> nx.Graph:
     """
     if G.graph.get("ties_only"):
         return G
-    H = nx.Graph()
+    H: nx.Graph[str] = nx.Graph()
     H.graph.update(G.graph)
     H.graph["ties_only"] = True
     # Same structure as Graph.add_edges_from builds, written directly: on a graph with a
     # million contacts the public API spends seconds re-checking every edge.
-    node, adj = H._node, H._adj
-    for n, d in G._node.items():
+    node, adj = node_data(H), adjacency(H)
+    for n, d in node_data(G).items():
         node[n] = d
-    for n, nbrs in G._adj.items():
+    for n, nbrs in adjacency(G).items():
         adj[n] = {m: d for m, d in nbrs.items() if d.get("structural", True)}
     nx._clear_cache(H)
     return H
 
 
-def member_nodes(G: nx.Graph) -> list[str]:
+def member_nodes(G: nx.Graph[str]) -> list[str]:
     """Ids of the member nodes of ``G`` (nodes without ``node_type`` count as members), sorted."""
-    return sorted(n for n, t in G.nodes(data="node_type", default="member") if t == "member")
+    return sorted(n for n, d in G.nodes(data=True) if d.get("node_type", "member") == "member")
 
 
 def subset(
-    G: nx.Graph,
+    G: nx.Graph[str],
     *,
     subsector: str | None = None,
     joined_before: date | None = None,
-) -> nx.Graph:
+) -> nx.Graph[str]:
     """The collaboration graph restricted to a subset of members, for analyses on a subset.
 
     Parameters

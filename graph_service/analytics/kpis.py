@@ -100,7 +100,7 @@ def _rate(num: int, den: int) -> float | None:
     return num / den if den else None
 
 
-def introduction_kpis(doc: Document, G: nx.Graph, *, since: date | None = None,
+def introduction_kpis(doc: Document, G: nx.Graph[str], *, since: date | None = None,
                       anonymised: Iterable[AnonymisedIntroduction] = ()) -> IntroductionKPIs:
     """Compute the KPIs over the introductions of ``doc`` (and the ``anonymised`` ones, whose
     member was erased) dated on or after ``since``.
@@ -109,7 +109,9 @@ def introduction_kpis(doc: Document, G: nx.Graph, *, since: date | None = None,
     """
     primary = {m.id: m.subsectors[0] for m in doc.members}
     # (date, status, facilitator, primary subsector of a, of b): None for a side that is not a member.
-    rows = [(x.date, x.status, x.facilitator, primary.get(x.a), primary.get(x.b)) for x in doc.introductions]
+    rows: list[tuple[date, str, str, str | None, str | None]] = [
+        (x.date, x.status, x.facilitator, primary.get(x.a), primary.get(x.b)) for x in doc.introductions
+    ]
     rows += [(x.date, x.status, x.facilitator,
               x.a_subsector if x.a is None else primary.get(x.a),
               x.b_subsector if x.b is None else primary.get(x.b)) for x in anonymised]

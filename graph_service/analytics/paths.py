@@ -18,10 +18,14 @@ import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from graph_service.analytics.graph import edge_kinds, is_tie
+from graph_service.analytics.graph import adjacency, edge_kinds, is_tie
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsGetItem
 from graph_service.errors import UnknownMember
 
 __all__ = ["MAX_HOPS", "Hop", "Intermediary", "WarmPath", "warm_paths"]
@@ -71,14 +75,15 @@ class WarmPath:
     intermediaries: tuple[Intermediary, ...] = ()
 
 
-def _tie_distances(G: nx.Graph, start: str, cutoff: int) -> dict[str, int]:
+def _tie_distances(G: nx.Graph[str], start: str, cutoff: int) -> dict[str, int]:
     """Hop distances from ``start`` along ties only, up to ``cutoff`` (breadth-first)."""
+    adj = adjacency(G)
     dist = {start: 0}
     frontier = [start]
     for level in range(1, cutoff + 1):
         nxt = []
         for n in frontier:
-            for m, d in G._adj[n].items():
+            for m, d in adj[n].items():
                 if m not in dist and is_tie(d):
                     dist[m] = level
                     nxt.append(m)
@@ -88,12 +93,12 @@ def _tie_distances(G: nx.Graph, start: str, cutoff: int) -> dict[str, int]:
     return dist
 
 
-def _cost(u: str, v: str, d: dict) -> float:
+def _cost(u: str, v: str, d: SupportsGetItem[str, Any]) -> float:
     return -math.log(d["weight"]) + _HOP_EPSILON
 
 
 def warm_paths(
-    G: nx.Graph,
+    G: nx.Graph[str],
     source: str,
     target: str,
     *,
@@ -159,23 +164,22 @@ def warm_paths(
         return []
     from_target = _tie_distances(G, target, max_hops)
     ball = {v for v, d in from_source.items() if d + from_target.get(v, max_hops + 1) <= max_hops}
-    H = nx.Graph()
+    adj = adjacency(G)
+    H: nx.Graph[str] = nx.Graph()
     H.add_nodes_from(sorted(ball))
     H.add_edges_from(
         (a, b, d)
         for a in sorted(ball)
-        for b, d in G._adj[a].items()
+        for b, d in adj[a].items()
         if a < b and b in ball and is_tie(d)
     )
 
     found: list[tuple[float, list[str]]] = []
-    examined = 0
     limit_cost: float | None = None
-    for path in nx.shortest_simple_paths(H, source, target, weight=_cost):
+    for examined, path in enumerate(nx.shortest_simple_paths(H, source, target, weight=_cost), start=1):
         if deadline is not None and time.monotonic() > deadline:
             break
-        examined += 1
-        cost = sum(_cost(a, b, H[a][b]) for a, b in zip(path, path[1:]))
+        cost = sum(_cost(a, b, H[a][b]) for a, b in zip(path, path[1:], strict=False))
         if limit_cost is not None and cost > limit_cost + 1e-12:
             break
         if len(path) - 1 <= max_hops:
@@ -197,10 +201,10 @@ def warm_paths(
     return result[:k]
 
 
-def _make_path(G: nx.Graph, H: nx.Graph, path: list[str], loads: Mapping[str, int]) -> WarmPath:
+def _make_path(G: nx.Graph[str], H: nx.Graph[str], path: list[str], loads: Mapping[str, int]) -> WarmPath:
     hops = []
     trust = 1.0
-    for a, b in zip(path, path[1:]):
+    for a, b in zip(path, path[1:], strict=False):  # consecutive pairs: one fewer than nodes
         d = H[a][b]
         trust *= d["weight"]
         hops.append(Hop(a, b, edge_kinds(d), float(d.get("knows", 0.0)), float(d["weight"])))

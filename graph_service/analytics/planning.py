@@ -4,9 +4,9 @@ Selection is a capacitated matching (a b-matching: nobody above their maximum) w
 the summed recommendation score plus a bonus for every subsector pair the plan connects: one bonus
 the first time the plan links a pair of subsectors, and another when no tie links that pair in
 the network yet. It is solved greedily: repeatedly take the candidate with the largest marginal
-gain whose two members both have room left. For a linear objective the greedy b-matching is a 1/2-approximation; the pair bonus is a
-coverage (submodular) term, for which greedy selection is the classic choice (Nemhauser, Wolsey &
-Fisher 1978). Ties are broken by member ids, so plans are deterministic.
+gain whose two members both have room left. For a linear objective the greedy b-matching is a
+1/2-approximation; the pair bonus is a coverage (submodular) term, for which greedy selection is
+the classic choice (Nemhauser, Wolsey & Fisher 1978). Ties are broken by member ids, so plans are deterministic.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ class PlanEffect:
 
 
 def candidates_for(
-    G: nx.Graph,
+    G: nx.Graph[str],
     sources: Iterable[str],
     *,
     per_source: int = 10,
@@ -84,7 +84,7 @@ def candidates_for(
     return sorted(best.values(), key=lambda c: (-c.score, c.a, c.b))
 
 
-def _primary(G: nx.Graph, n: str) -> str | None:
+def _primary(G: nx.Graph[str], n: str) -> str | None:
     return G.nodes[n].get("subsector")
 
 
@@ -95,7 +95,7 @@ def _pair(a: str | None, b: str | None) -> tuple[str, str] | None:
 
 
 def select_pairs(
-    G: nx.Graph,
+    G: nx.Graph[str],
     candidates: list[Candidate],
     *,
     total: int,
@@ -138,7 +138,7 @@ def select_pairs(
     return chosen
 
 
-def _figures(H: nx.Graph, watched: list[str]) -> EffectFigures:
+def _figures(H: nx.Graph[str], watched: list[str]) -> EffectFigures:
     report = subsector_isolation(H)
     by_id = {s.id: s for s in report.subsectors}
     pairs = {p for u, v in H.edges if (p := _pair(_primary(H, u), _primary(H, v))) is not None}
@@ -150,15 +150,15 @@ def _figures(H: nx.Graph, watched: list[str]) -> EffectFigures:
     )
 
 
-def plan_effect(G: nx.Graph, pairs: Iterable[tuple[str, str]], *, isolated: int = 3,
+def plan_effect(G: nx.Graph[str], pairs: Iterable[tuple[str, str]], *, isolated: int = 3,
                 strength: float = 0.6) -> PlanEffect:
     """Figures before and after adding ``pairs`` as ties (every introduction succeeding)."""
     T = ties_graph(G)
-    members = [n for n, t in T.nodes(data="node_type", default="member") if t == "member"]
+    members = [n for n, d in T.nodes(data=True) if d.get("node_type", "member") == "member"]
     before_graph = T.subgraph(members)
     report = subsector_isolation(before_graph)
     watched = [s.id for s in report.subsectors if s.ei_index is not None][:isolated]
-    after_graph = nx.Graph(before_graph)
+    after_graph: nx.Graph[str] = nx.Graph(before_graph)
     for a, b in pairs:
         if a in after_graph and b in after_graph:
             after_graph.add_edge(a, b, knows=strength, weight=strength, structural=True)

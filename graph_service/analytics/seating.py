@@ -51,16 +51,16 @@ class Seating:
     swaps: int
 
 
-def _tied(G: nx.Graph, a: str, b: str) -> bool:
+def _tied(G: nx.Graph[str], a: str, b: str) -> bool:
     return G.has_edge(a, b) and is_tie(G.edges[a, b])
 
 
-def _primary(G: nx.Graph, n: str) -> str | None:
+def _primary(G: nx.Graph[str], n: str) -> str | None:
     return G.nodes[n].get("subsector")
 
 
 def seat(
-    G: nx.Graph,
+    G: nx.Graph[str],
     attendees: Sequence[str],
     *,
     table_size: int,

@@ -8,6 +8,7 @@ member-member ties count (organisations and co-attendance-only contacts do not).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import networkx as nx
@@ -79,7 +80,7 @@ def ei_index(external: int, internal: int) -> float | None:
     return (external - internal) / total
 
 
-def _member_primaries(G: nx.Graph) -> dict[str, str]:
+def _member_primaries(G: nx.Graph[str]) -> dict[str, str]:
     return {
         n: d["subsector"]
         for n, d in G.nodes(data=True)
@@ -87,13 +88,13 @@ def _member_primaries(G: nx.Graph) -> dict[str, str]:
     }
 
 
-def _member_ties(G: nx.Graph, primary: dict[str, str]):
+def _member_ties(G: nx.Graph[str], primary: dict[str, str]) -> Iterator[tuple[str, str]]:
     for u, v, d in G.edges(data=True):
         if u in primary and v in primary and is_tie(d):
             yield u, v
 
 
-def subsector_isolation(G: nx.Graph) -> SubsectorReport:
+def subsector_isolation(G: nx.Graph[str]) -> SubsectorReport:
     """E-I index and isolation of each of the twelve subsectors.
 
     Parameters
@@ -153,7 +154,7 @@ def subsector_isolation(G: nx.Graph) -> SubsectorReport:
     return SubsectorReport(tuple(items), isolated, ei_index(total_external, total_internal))
 
 
-def subsector_matrix(G: nx.Graph) -> Matrix:
+def subsector_matrix(G: nx.Graph[str]) -> Matrix:
     """Ties between every pair of primary subsectors, and their density.
 
     Density between A and B (A != B) is ``ties / (nA * nB)``; within A it is

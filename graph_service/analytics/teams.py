@@ -56,7 +56,7 @@ class MissingSkill:
 class _Distances:
     """Hop distances on ties, computed breadth-first on demand and kept for the call."""
 
-    def __init__(self, T: nx.Graph):
+    def __init__(self, T: nx.Graph[str]) -> None:
         self.T = T
         self._from: dict[str, dict[str, int]] = {}
 
@@ -71,12 +71,13 @@ class _Distances:
         return min((self.get(t, v) for t in team), default=0)
 
 
-def _skills(G: nx.Graph, n: str) -> frozenset[str]:
-    return G.nodes[n].get("skills", frozenset())
+def _skills(G: nx.Graph[str], n: str) -> frozenset[str]:
+    skills: frozenset[str] = G.nodes[n].get("skills", frozenset())
+    return skills
 
 
 def assemble_teams(
-    G: nx.Graph,
+    G: nx.Graph[str],
     required: Sequence[str],
     *,
     max_size: int,
@@ -97,7 +98,7 @@ def assemble_teams(
     if len(include) > max_size:
         raise ValueError("more required members than the maximum team size")
     names = G.graph.get("skill_names", {})
-    members = [n for n, t in G.nodes(data="node_type", default="member") if t == "member" and n not in exclude]
+    members = [n for n, d in G.nodes(data=True) if d.get("node_type", "member") == "member" and n not in exclude]
     holders = {s: sorted(n for n in members if s in _skills(G, n)) for s in required}
     missing = [MissingSkill(s, names.get(s, s)) for s in required if not holders[s]]
     coverable = [s for s in required if holders[s]]
@@ -149,7 +150,7 @@ def assemble_teams(
     return [_describe(G, r[4], coverable, include, r[0], r[5], r[6]) for r in ranked[:limit]], missing
 
 
-def _describe(G: nx.Graph, team: list[str], coverable: list[str], include: list[str], cost: int,
+def _describe(G: nx.Graph[str], team: list[str], coverable: list[str], include: list[str], cost: int,
               diameter: int, worked: int) -> Team:
     names = G.graph.get("skill_names", {})
     coverage: dict[str, str] = {}
