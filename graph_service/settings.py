@@ -90,7 +90,8 @@ class Settings(BaseSettings):
     max_import_bytes: int = Field(default=64 << 20, ge=1024, le=4 << 30,
                                   validation_alias=AliasChoices("GRAPH_SERVICE_MAX_IMPORT_BODY"),
                                   description="Largest body accepted by POST /api/v1/import.")
-    session_hours: float = Field(default=8.0, gt=0, le=24 * 30, validation_alias=AliasChoices("GRAPH_SERVICE_SESSION_HOURS"),
+    session_hours: float = Field(default=8.0, gt=0, le=24 * 30,
+                                 validation_alias=AliasChoices("GRAPH_SERVICE_SESSION_HOURS"),
                                  description="How long a browser login lasts.")
     audit_log: Path | None = Field(default=None, validation_alias=AliasChoices("GRAPH_SERVICE_AUDIT_LOG"),
                                    description="The audit log (JSON lines); default <home>/audit.jsonl.")

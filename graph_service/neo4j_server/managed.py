@@ -9,6 +9,7 @@ runs ``org.neo4j.server.CommunityEntryPoint`` and waits until Bolt answers.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -330,10 +331,8 @@ class ManagedServer:
         if pid is None:
             self.pid_file.unlink(missing_ok=True)
             return False
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
         deadline = time.monotonic() + timeout
         while _pid_alive(pid) and time.monotonic() < deadline:
             _reap(pid)
@@ -352,7 +351,5 @@ def _reap(pid: int) -> None:
         if proc.poll() is not None:
             del _CHILDREN[pid]
         return
-    try:
+    with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import networkx as nx
 
@@ -50,7 +51,7 @@ class Subset:
     subsector: str | None = None
     joined_before: date | None = None
 
-    def apply(self, G: nx.Graph) -> nx.Graph:
+    def apply(self, G: nx.Graph[str]) -> nx.Graph[str]:
         if self.subsector is None and self.joined_before is None:
             return G
         return subset(G, subsector=self.subsector, joined_before=self.joined_before)
@@ -66,8 +67,10 @@ class SubsectorsAnswer:
 
 @dataclass(frozen=True, slots=True)
 class BridgesAnswer:
-    items: tuple
-    bridge_ties: tuple
+    # Broker and BridgeTie values. Left as Any: this is a response model, and naming the types
+    # would add their schemas to the OpenAPI document, which shows these arrays untyped.
+    items: tuple[Any, ...]
+    bridge_ties: tuple[Any, ...]
     articulation_points: tuple[str, ...]
     cluster_links: tuple[ClusterLink, ...]
     betweenness_sampled_sources: int | None

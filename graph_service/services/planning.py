@@ -14,7 +14,7 @@ from typing import Literal
 
 import networkx as nx
 
-from graph_service.analytics import recommend, subsector_isolation
+from graph_service.analytics import Recommendation, recommend, subsector_isolation
 from graph_service.analytics.planning import (
     PlanEffect,
     PlannedPair,
@@ -109,7 +109,7 @@ def plan_introductions(
     sources, cross = _sources(projection.members, focus, theme, today - timedelta(days=new_member_days))
     sources = sources[:MAX_SOURCES]
 
-    def recommender(graph, u, *, limit, cross_sector):  # type: ignore[no-untyped-def]
+    def recommender(graph: nx.Graph[str], u: str, *, limit: int, cross_sector: bool) -> list[Recommendation]:
         return recommend(graph, u, limit=limit, cross_sector=cross_sector, include_organisations=organisations)
 
     candidates = candidates_for(G, sources, per_source=per_source, cross_sector=cross, recommender=recommender)

@@ -47,8 +47,8 @@ class Projection:
     the ``document`` they were projected from (for the introduction history and KPIs)."""
 
     version: int
-    members: nx.Graph
-    full: nx.Graph
+    members: nx.Graph[str]
+    full: nx.Graph[str]
     document: Document
 
 
@@ -99,7 +99,8 @@ class GraphView:
         with self._lock:
             if full_key in self._memo:
                 self._memo.move_to_end(full_key)
-                return self._memo[full_key]
+                remembered: T = self._memo[full_key]  # stored by compute() for this key
+                return remembered
         value = compute(projection)
         with self._lock:
             self._memo[full_key] = value

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, LiteralString, TypeVar
 
 import neo4j
 from neo4j import GraphDatabase, ManagedTransaction, unit_of_work
@@ -87,6 +87,11 @@ def _translated() -> Iterator[None]:
         raise
     except OSError as exc:
         raise StoreUnavailable(f"Neo4j is not answering: {exc}") from None
+
+
+def _consume(tx: ManagedTransaction, statement: LiteralString) -> neo4j.ResultSummary:
+    """Run one statement in a managed transaction and wait for it to finish."""
+    return tx.run(statement).consume()
 
 
 Rows = list[dict[str, Any]]
@@ -215,7 +220,7 @@ class Database:
         """
         with _translated(), self._session(neo4j.WRITE_ACCESS) as session:
             for stmt in statements("schema/constraints"):
-                session.execute_write(lambda tx, s=stmt: tx.run(s).consume())
+                session.execute_write(_consume, stmt)
             session.execute_write(lambda tx: tx.run(query("schema/ensure_meta")).consume())
         with _translated(), self._session(neo4j.READ_ACCESS) as session:
             session.run(query("schema/await_indexes")).consume()

@@ -18,19 +18,19 @@ class Readiness:
     """
 
     def __init__(self) -> None:
-        self._done = False
+        self._done = threading.Event()
         self._lock = threading.Lock()
 
     @property
     def done(self) -> bool:
-        return self._done
+        return self._done.is_set()
 
     def ensure(self, db: Database) -> None:
-        if self._done:
+        if self._done.is_set():
             return
         with self._lock:
-            if self._done:
+            if self._done.is_set():  # another thread did it while this one waited
                 return
             db.apply_schema()
             ensure_subsectors(db)
-            self._done = True
+            self._done.set()

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
@@ -22,14 +23,22 @@ from graph_service.services import introductions
 from graph_service.services.kpis import introduction_kpis
 from graph_service.services.planning import Focus, Plan, plan_introductions
 from graph_service.store import introductions as introduction_store
+from graph_service.store.introductions import IntroductionRow
 
 router = APIRouter(prefix="/introductions", tags=["introductions"])
 
 IntroductionId = Annotated[str, Path(max_length=64)]
-_CONFLICT = {409: {"description": "Not allowed in the introduction's current state"}}
+_CONFLICT: dict[int | str, dict[str, Any]] = {409: {"description": "Not allowed in the introduction's current state"}}
 
 
-def _ensure_party(principal: Principal, introduction: dict) -> None:
+class DueIntroductionRow(IntroductionRow):
+    """An introduction waiting for a follow-up: how long, and what to do next."""
+
+    waiting_days: int
+    follow_up: str
+
+
+def _ensure_party(principal: Principal, introduction: IntroductionRow) -> None:
     """The manager, or one of the two members the introduction is between."""
     if principal.is_manager or principal.member_id in (introduction["a"], introduction["b"]):
         return
@@ -44,23 +53,28 @@ def list_introductions(
     status: Annotated[list[IntroductionStatus] | None, Query(description="Any of these statuses.")] = None,
     due: Annotated[bool, Query(description="Only those waiting for a follow-up, longest first.")] = False,
     due_days: Annotated[int, Query(ge=1, le=365, description="Waiting longer than this many days.")] = 30,
-) -> list[dict]:
+) -> Sequence[IntroductionRow]:
     """Introductions, newest first; a member sees only their own."""
     if not principal.is_manager:
         if member is not None and member != principal.member_id:
             raise Forbidden("member: a member may list only their own introductions")
         member = principal.member_id
     if due:
-        rows = [{**d.introduction, "waiting_days": d.waiting_days, "follow_up": d.action}
-                for d in introductions.due_for_follow_up(db, days=due_days)]
+        rows: list[DueIntroductionRow] = [
+            {**d.introduction, "waiting_days": d.waiting_days, "follow_up": d.action}
+            for d in introductions.due_for_follow_up(db, days=due_days)
+        ]
         return [r for r in rows if (member is None or member in (r["a"], r["b"]))
                 and (status is None or r["status"] in status)]
     return introduction_store.list_introductions(db, member=member, statuses=status)
 
 
 @router.get("/kpis", response_model=IntroductionKPIs)
-def kpis(view: ViewDep, _manager: ManagerDep, since: Annotated[date | None, Query(description="Only introductions from this date.")]
-         = None) -> IntroductionKPIs:
+def kpis(
+    view: ViewDep,
+    _manager: ManagerDep,
+    since: Annotated[date | None, Query(description="Only introductions from this date.")] = None,
+) -> IntroductionKPIs:
     """Introductions per month, acceptance and success rates, by subsector pair, the share that
     crosses subsectors, and how much of the network hangs on the manager."""
     return introduction_kpis(view, since=since)
@@ -68,14 +82,14 @@ def kpis(view: ViewDep, _manager: ManagerDep, since: Annotated[date | None, Quer
 
 @router.get("/{introduction_id}", response_model=IntroductionOut,
             responses={404: {"description": "No such introduction"}})
-def get_introduction(db: DatabaseDep, principal: PersonDep, introduction_id: IntroductionId) -> dict:
+def get_introduction(db: DatabaseDep, principal: PersonDep, introduction_id: IntroductionId) -> IntroductionRow:
     found = introduction_store.get_introduction(db, introduction_id)
     _ensure_party(principal, found)
     return found
 
 
 @router.post("", response_model=IntroductionOut, status_code=201, responses=_CONFLICT)
-def propose(db: DatabaseDep, _manager: ManagerDep, body: IntroductionCreate) -> dict:
+def propose(db: DatabaseDep, _manager: ManagerDep, body: IntroductionCreate) -> IntroductionRow:
     """Propose an introduction; it is made only when both sides accept."""
     return introductions.propose(db, a=body.a, b=body.b, facilitator=body.facilitator, ident=body.id,
                                  outcome=body.notes)
@@ -84,7 +98,7 @@ def propose(db: DatabaseDep, _manager: ManagerDep, body: IntroductionCreate) -> 
 @router.post("/{introduction_id}/responses", response_model=IntroductionOut,
              responses={404: {"description": "No such introduction"}, **_CONFLICT})
 def respond(db: DatabaseDep, principal: PersonDep, introduction_id: IntroductionId,
-            body: IntroductionResponse) -> dict:
+            body: IntroductionResponse) -> IntroductionRow:
     """One side accepts or declines (double opt-in). A member answers only for themselves."""
     if not principal.is_manager and body.member != principal.member_id:
         raise Forbidden("member: a member answers only for themselves")
@@ -94,7 +108,7 @@ def respond(db: DatabaseDep, principal: PersonDep, introduction_id: Introduction
 @router.patch("/{introduction_id}", response_model=IntroductionOut,
               responses={404: {"description": "No such introduction"}, **_CONFLICT})
 def update_introduction(db: DatabaseDep, principal: PersonDep, introduction_id: IntroductionId,
-                        body: IntroductionUpdate) -> dict:
+                        body: IntroductionUpdate) -> IntroductionRow:
     """Record that they met, and then the outcome; 'collaborating' adds a knows tie. The manager
     or one of the two members."""
     _ensure_party(principal, introduction_store.get_introduction(db, introduction_id))

@@ -8,12 +8,13 @@ from graph_service.api.deps import DatabaseDep
 from graph_service.api.schemas import SkillOut, SubsectorOut
 from graph_service.interchange import OrganisationRecord, SubsectorId
 from graph_service.store import organisations, taxonomy
+from graph_service.store.taxonomy import SkillRow, SubsectorRow
 
 router = APIRouter(tags=["taxonomy"])
 
 
 @router.get("/subsectors", response_model=list[SubsectorOut])
-def list_subsectors(db: DatabaseDep) -> list[dict]:
+def list_subsectors(db: DatabaseDep) -> list[SubsectorRow]:
     """The 12 subsectors with their NACE codes and member counts."""
     return taxonomy.list_subsectors(db)
 
@@ -23,7 +24,7 @@ def list_skills(
     db: DatabaseDep,
     subsector: Annotated[SubsectorId | None, Query(description="Only skills of this subsector.")] = None,
     cross_cutting: Annotated[bool | None, Query(description="Only cross-cutting (or only subsector) skills.")] = None,
-) -> list[dict]:
+) -> list[SkillRow]:
     return taxonomy.list_skills(db, subsector=subsector, cross_cutting=cross_cutting)
 
 

@@ -62,7 +62,8 @@ def project_teams(_caller: PersonDep, view: ViewDep, db: DatabaseDep, project_id
 
 @router.post("/events/{event_id}/tables", response_model=SeatingAnswer,
              responses={404: {"description": "No such event"}})
-def tables(_manager: ManagerDep, view: ViewDep, event_id: Annotated[str, Path(max_length=64)], body: TableRequest) -> SeatingAnswer:
+def tables(_manager: ManagerDep, view: ViewDep, event_id: Annotated[str, Path(max_length=64)],
+           body: TableRequest) -> SeatingAnswer:
     """Seat the registered attendees at tables: many new, promising, cross-subsector pairs, few
     people who already know each other; compared with random seatings of the same people."""
     return tables_for(view, event_id, table_size=body.table_size, skills=body.skills, subsectors=body.subsectors,
