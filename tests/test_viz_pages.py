@@ -23,7 +23,6 @@ from graph_service.settings import Settings
 from graph_service.store.database import Database
 from graph_service.web.colours import NO_TIES_COLOUR, SUBSECTOR_COLOURS
 from graph_service.web.ecosystem import ecosystem_page
-from graph_service.web.maps.analyses import betweenness
 from graph_service.web.member import member_page
 from graph_service.web.pages import CSP, json_for_html
 from tests.factories import MANAGER
@@ -431,7 +430,7 @@ def test_map_node_sizes_are_the_betweenness_of_the_bridges_answer(
 
     answer = analyses.bridges(view, limit=len(members))
     assert answer.betweenness_sampled_sources == sampled
-    policy = betweenness(view)
+    policy = analyses.betweenness(view)
     assert policy.sampled_sources == sampled
     assert dict(policy.values) == {b.id: b.betweenness for b in answer.items}  # the same numbers
 

@@ -8,6 +8,7 @@ Every result is a frozen dataclass; see ``docs/analytics.md`` for the methods.
 """
 
 from graph_service.analytics.brokerage import (
+    Betweenness,
     BridgeTie,
     Broker,
     BrokerageReport,
@@ -17,6 +18,7 @@ from graph_service.analytics.brokerage import (
     brokerage_roles,
     brokers,
     cluster_links,
+    tie_betweenness,
 )
 from graph_service.analytics.communities import (
     Community,
@@ -94,11 +96,13 @@ __all__ = [
     # brokerage
     "BrokerageRoles",
     "Broker",
+    "Betweenness",
     "BridgeTie",
     "BrokerageReport",
     "LinkedMember",
     "ClusterLink",
     "brokers",
+    "tie_betweenness",
     "brokerage_roles",
     "cluster_links",
 ]

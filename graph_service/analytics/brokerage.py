@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import cast
 
@@ -25,6 +25,8 @@ __all__ = [
     "Broker",
     "BridgeTie",
     "BrokerageReport",
+    "Betweenness",
+    "tie_betweenness",
     "LinkedMember",
     "ClusterLink",
     "brokers",
@@ -87,6 +89,36 @@ class BrokerageReport:
     articulation_points: tuple[str, ...]
     betweenness_k: int | None
     seed: int
+
+
+@dataclass(frozen=True, slots=True)
+class Betweenness:
+    """Betweenness of every node of a tie network; ``sampled_sources`` is None when it is exact,
+    else the number of sources sampled with ``seed`` (Brandes & Pich 2007)."""
+
+    values: Mapping[str, float]
+    sampled_sources: int | None
+    seed: int
+
+
+def tie_betweenness(T: nx.Graph[str], *, sample: int | None = None, seed: int = 42) -> Betweenness:
+    """Betweenness centrality of the tie network ``T`` (a :func:`ties_graph`).
+
+    Brandes (2001), unweighted and normalised by ``(n - 1)(n - 2) / 2``; with ``sample``, estimated
+    from that many source nodes drawn with ``seed`` (Brandes & Pich 2007), and exact when the
+    sample would cover every node. The one betweenness of the service: the bridges analysis and
+    the maps' node sizes both come from it.
+
+    Raises
+    ------
+    ValueError
+        If ``sample`` is smaller than 1.
+    """
+    if sample is not None and sample < 1:
+        raise ValueError("betweenness_k must be at least 1")
+    k = sample if sample is not None and sample < T.number_of_nodes() else None
+    values = nx.betweenness_centrality(T, k=k, normalized=True, weight=None, seed=seed if k else None)
+    return Betweenness(values, k, seed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +216,7 @@ def brokers(
     limit: int = 20,
     seed: int = 42,
     betweenness_k: int | None = None,
+    centrality: Betweenness | None = None,
 ) -> BrokerageReport:
     """Rank members as brokers and list the bridges and articulation points of the tie network.
 
@@ -198,6 +231,9 @@ def brokers(
     betweenness_k : int, optional
         Sample this many source nodes for betweenness (Brandes & Pich 2007) -- for graphs of
         tens of thousands of members. None computes it exactly.
+    centrality : Betweenness, optional
+        The betweenness of ``G``'s tie network, already computed by :func:`tie_betweenness`
+        (so a caller that memoises it computes it once); ``betweenness_k`` is then ignored.
 
     Returns
     -------
@@ -222,12 +258,10 @@ def brokers(
     """
     if limit < 1:
         raise ValueError("limit must be at least 1")
-    if betweenness_k is not None and betweenness_k < 1:
-        raise ValueError("betweenness_k must be at least 1")
     T = ties_graph(G)
-    n = T.number_of_nodes()
-    k = betweenness_k if betweenness_k is not None and betweenness_k < n else None
-    bc = nx.betweenness_centrality(T, k=k, normalized=True, weight=None, seed=seed if k else None)
+    if centrality is None:
+        centrality = tie_betweenness(T, sample=betweenness_k, seed=seed)
+    bc, k = centrality.values, centrality.sampled_sources
     members = [m for m, d in T.nodes(data=True) if d.get("node_type", "member") == "member"]
     ranked = sorted(members, key=lambda m: (-bc.get(m, 0.0), m))[:limit]
 
@@ -262,7 +296,7 @@ def brokers(
         bridges.append(BridgeTie(a, b, T.degree(a) == 1 or T.degree(b) == 1))
     bridges.sort(key=lambda t: (t.a, t.b))
     points = tuple(sorted(nx.articulation_points(T)))
-    return BrokerageReport(tuple(items), tuple(bridges), points, k, seed)
+    return BrokerageReport(tuple(items), tuple(bridges), points, k, centrality.seed)
 
 
 def cluster_links(G: nx.Graph[str]) -> tuple[ClusterLink, ...]:

@@ -13,6 +13,7 @@ from typing import Any
 import networkx as nx
 
 from graph_service.analytics import (
+    Betweenness,
     BrokerageReport,
     ClusterLink,
     CommunityReport,
@@ -25,6 +26,8 @@ from graph_service.analytics import (
     subsector_isolation,
     subsector_matrix,
     subset,
+    tie_betweenness,
+    ties_graph,
 )
 from graph_service.services.views import GraphView, Projection
 
@@ -36,7 +39,9 @@ __all__ = [
     "subsectors",
     "matrix",
     "bridges",
+    "betweenness",
     "EXACT_BETWEENNESS_LIMIT",
+    "BETWEENNESS_SAMPLE",
 ]
 
 # Above this many members, betweenness is estimated from a seeded sample of sources.
@@ -97,11 +102,23 @@ def matrix(view: GraphView, where: Subset = Subset()) -> Matrix:
     return view.memo(("matrix", where), lambda p: subsector_matrix(where.apply(p.members)))
 
 
+def betweenness(view: GraphView, where: Subset = Subset(), *, seed: int = 42) -> Betweenness:
+    """Betweenness of the members' tie network, the one policy of the service: exact up to
+    :data:`EXACT_BETWEENNESS_LIMIT` members, else from :data:`BETWEENNESS_SAMPLE` sources drawn
+    with ``seed``. The bridges answer and the maps' node sizes both read it, so they agree."""
+
+    def compute(p: Projection) -> Betweenness:
+        T = ties_graph(where.apply(p.members))
+        sample = BETWEENNESS_SAMPLE if T.number_of_nodes() > EXACT_BETWEENNESS_LIMIT else None
+        return tie_betweenness(T, sample=sample, seed=seed)
+
+    return view.memo(("betweenness", where, seed), compute)
+
+
 def bridges(view: GraphView, where: Subset = Subset(), *, limit: int = 20, seed: int = 42) -> BridgesAnswer:
     def compute(p: Projection) -> BridgesAnswer:
-        G = where.apply(p.members)
-        k = BETWEENNESS_SAMPLE if G.number_of_nodes() > EXACT_BETWEENNESS_LIMIT else None
-        report: BrokerageReport = brokers(G, limit=limit, seed=seed, betweenness_k=k)
+        report: BrokerageReport = brokers(where.apply(p.members), limit=limit, seed=seed,
+                                          centrality=betweenness(view, where, seed=seed))
         links = cluster_links(where.apply(p.full))
         return BridgesAnswer(report.brokers, report.bridge_ties, report.articulation_points, links,
                              report.betweenness_k, where)
