@@ -17,13 +17,13 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import temporary_database  # noqa: E402
+from common import temporary_database
 
-from graph_service.services.planning import plan_introductions  # noqa: E402
-from graph_service.services.views import ProjectionCache  # noqa: E402
-from graph_service.services.teams import tables_for, teams_for  # noqa: E402
-from graph_service.store import documents  # noqa: E402
-from seed.generator import generate_cluster  # noqa: E402
+from graph_service.services.planning import Focus, plan_introductions
+from graph_service.services.teams import tables_for, teams_for
+from graph_service.services.views import ProjectionCache
+from graph_service.store import documents
+from seed.generator import generate_cluster
 
 
 def _ei(x: float | None) -> str:
@@ -44,9 +44,10 @@ def main() -> None:
         print("| focus | cross-subsector ties | members with no tie outside their subsector | "
               "subsector pairs linked | E-I of the most isolated subsectors | time |")
         print("|---|---|---|---|---|---|")
-        for focus in ("all", "isolated-subsectors", "new-members"):
+        focuses: tuple[Focus, ...] = ("all", "isolated-subsectors", "new-members")
+        for focus in focuses:
             began = time.perf_counter()
-            plan = plan_introductions(cache, db, total=20, max_per_member=2, focus=focus)  # type: ignore[arg-type]
+            plan = plan_introductions(cache, db, total=20, max_per_member=2, focus=focus)
             took = time.perf_counter() - began
             b, a = plan.effect.before, plan.effect.after
             ei = "; ".join(f"{s} {_ei(v)} → {_ei(a.ei_index[s])}" for s, v in b.ei_index.items())

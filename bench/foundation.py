@@ -19,11 +19,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import bench_settings, temporary_database  # noqa: E402
+from common import bench_settings, temporary_database
 
-from graph_service.neo4j_server.managed import NEO4J_VERSION, ManagedServer  # noqa: E402
-from graph_service.store import documents  # noqa: E402
-from seed.generator import generate_cluster  # noqa: E402
+from graph_service.neo4j_server.managed import NEO4J_VERSION, ManagedServer
+from graph_service.store import documents
+from seed.generator import generate_cluster
 
 
 def main() -> None:

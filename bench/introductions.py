@@ -17,20 +17,21 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx2 as httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import manager_headers, serve_in_thread, temporary_database  # noqa: E402
+from common import manager_headers, serve_in_thread, temporary_database
 from common import percentile as _pct
 
-from graph_service.api.app import create_app  # noqa: E402
-from graph_service.store import documents  # noqa: E402
-from seed.generator import generate_cluster  # noqa: E402
+from graph_service.api.app import create_app
+from graph_service.store import documents
+from seed.generator import generate_cluster
 
 
-def _timed(fn) -> float:  # type: ignore[no-untyped-def]
+def _timed(fn: Callable[[], object]) -> float:
     began = time.perf_counter()
     fn()
     return time.perf_counter() - began

@@ -45,12 +45,12 @@ import httpx2 as httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
-from common import free_port, percentile, temporary_database
+from common import free_port, percentile, temporary_database  # noqa: E402  # after sys.path is set
 
-from graph_service.interchange import Document
-from graph_service.services.imports import read_document_file
-from graph_service.store import documents
-from graph_service.store.database import Database
+from graph_service.interchange import Document  # noqa: E402  # after sys.path is set
+from graph_service.services.imports import read_document_file  # noqa: E402  # after sys.path is set
+from graph_service.store import documents  # noqa: E402  # after sys.path is set
+from graph_service.store.database import Database  # noqa: E402  # after sys.path is set
 
 SEED_FILE = ROOT / "seed" / "cluster.json"
 RATE_LIMIT = 10_000_000  # requests a minute per key: far above what this machine can serve
@@ -264,7 +264,7 @@ def slope_mb_per_min(samples: list[tuple[float, float]]) -> float:
     xs, ys = [t for t, _ in samples], [m for _, m in samples]
     mx, my = statistics.fmean(xs), statistics.fmean(ys)
     den = sum((x - mx) ** 2 for x in xs)
-    return 60 * sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / den if den else 0.0
+    return 60 * sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / den if den else 0.0
 
 
 def memory_figures(samples: list[tuple[float, float]]) -> dict[str, float]:

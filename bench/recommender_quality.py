@@ -35,7 +35,7 @@ import networkx as nx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from graph_service.analytics import (  # noqa: E402
+from graph_service.analytics import (
     RecommenderWeights,
     adamic_adar_scores,
     build_collaboration_graph,
@@ -46,7 +46,7 @@ from graph_service.analytics import (  # noqa: E402
     resource_allocation_scores,
     score_pairs,
 )
-from graph_service.interchange import Document  # noqa: E402
+from graph_service.interchange import Document
 
 # The full score, and an ablation without the two terms that encourage complementary and
 # cross-sector meetings (which by design do not predict who is already tied).
@@ -208,7 +208,7 @@ def evaluate_split(G: nx.Graph, split_seed: int) -> dict[str, tuple[float, float
         weights = WEIGHTS.get(method)
         sp = score_pairs(H, pos, kind, seed=split_seed, weights=weights)
         sn = score_pairs(H, neg, kind, seed=split_seed + 10_000, weights=weights)
-        auc = sum(1.0 if p > q else 0.5 if p == q else 0.0 for p, q in zip(sp, sn)) / AUC_SAMPLES
+        auc = sum(1.0 if p > q else 0.5 if p == q else 0.0 for p, q in zip(sp, sn, strict=True)) / AUC_SAMPLES
         results[method] = (hits / len(directed), auc)
     return results
 
@@ -232,7 +232,7 @@ def mean(xs: list[float]) -> float:
 
 def paired_difference(a: list[float], b: list[float]) -> tuple[float, float]:
     """Mean of a - b over the splits and its standard error (0 with a single split)."""
-    d = [x - y for x, y in zip(a, b)]
+    d = [x - y for x, y in zip(a, b, strict=True)]
     m = mean(d)
     if len(d) < 2:
         return m, 0.0

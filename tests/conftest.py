@@ -72,7 +72,7 @@ def _docker_container() -> tuple[object, Connection] | None:
     finally:
         engine.close()
     try:
-        from testcontainers.community.neo4j import Neo4jContainer  # type: ignore[import-not-found]
+        from testcontainers.community.neo4j import Neo4jContainer  # type: ignore[import-not-found]  # newer layout
     except ImportError:
         from testcontainers.neo4j import Neo4jContainer
     container = Neo4jContainer("neo4j:5.26-community")
@@ -95,7 +95,7 @@ def neo4j_backend() -> Iterator[tuple[Settings, Connection]]:
         container, connection = found
         settings = _auth_settings(Settings(NEO4J_URI=connection.uri, NEO4J_PASSWORD=connection.password), home)
         yield settings, connection
-        container.stop()  # type: ignore[attr-defined]
+        container.stop()  # type: ignore[attr-defined]  # typed object: testcontainers is optional
         shutil.rmtree(home, ignore_errors=True)
         return
     from graph_service.neo4j_server.managed import ManagedServer

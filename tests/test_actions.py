@@ -68,8 +68,10 @@ def test_due_follow_ups(client: TestClient) -> None:
     doc = two_cliques()
     today = date.today()
     doc["introductions"] = [
-        _intro("i-old-met", "p1", "q2", "met", today - timedelta(days=90), met_on=(today - timedelta(days=45)).isoformat()),
-        _intro("i-new-met", "p2", "q3", "met", today - timedelta(days=20), met_on=(today - timedelta(days=10)).isoformat()),
+        _intro("i-old-met", "p1", "q2", "met", today - timedelta(days=90),
+               met_on=(today - timedelta(days=45)).isoformat()),
+        _intro("i-new-met", "p2", "q3", "met", today - timedelta(days=20),
+               met_on=(today - timedelta(days=10)).isoformat()),
         _intro("i-old-acc", "p3", "q4", "accepted", today - timedelta(days=70),
                accepted_on=(today - timedelta(days=60)).isoformat()),
         _intro("i-done", "p1", "q3", "collaborating", today - timedelta(days=200)),
@@ -139,7 +141,8 @@ def test_team_covers_existing_skills_and_names_missing_ones(client: TestClient) 
     skill_of = {"p1": ["bim-modelling"], "p3": ["bim-modelling"], "q2": ["game-design"], "q4": ["sound-design"]}
     for m in doc["members"]:
         m["skills"] = skill_of.get(m["id"], [])
-    doc["skills"] = SKILLS + [{"id": "virtual-production", "name": "Virtual production", "subsector": "film-audiovisual"}]
+    doc["skills"] = SKILLS + [
+        {"id": "virtual-production", "name": "Virtual production", "subsector": "film-audiovisual"}]
     doc["organisations"] = [{"id": "o-1", "name": "Studio Volume", "cluster": "ict"}]
     doc["projects"] = [{"id": "p-x", "title": "LED stage", "requires": ["virtual-production"], "team": ["o-1", "q1"]},
                        {"id": "t-1", "title": "Tender", "kind": "tender", "status": "open",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi.testclient import TestClient
 
 from graph_service.api.app import create_app
@@ -152,7 +154,7 @@ def test_neo4j_outage_gives_503_not_a_stack_trace(settings: Settings) -> None:
     dead.close()
 
 
-def test_generated_passwords_are_never_read_as_options(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_generated_passwords_are_never_read_as_options(tmp_path: Path) -> None:
     # The admin tool takes the password on its command line: it must never start with '-'.
     import re
 

@@ -37,7 +37,7 @@ def _everything(db: Database) -> dict[str, Any]:
     for _labels, props in nodes:
         if "version" in props and props.get("id") == "graph":
             props.pop("version")
-    key = lambda item: json.dumps(item, sort_keys=True, default=str)  # noqa: E731
+    key = lambda item: json.dumps(item, sort_keys=True, default=str)
     return {"nodes": sorted(nodes, key=key), "relationships": sorted(rels, key=key),
             "labels": labels, "types": types}
 

@@ -222,7 +222,7 @@ def test_an_unconfirmed_tie_shows_once_confirmed_and_goes_when_withdrawn(
     client: TestClient, db: Database
 ) -> None:
     _load(db, cluster())
-    cache: ProjectionCache = client.app.state.projection  # type: ignore[attr-defined]
+    cache: ProjectionCache = client.app.state.projection  # type: ignore[attr-defined]  # app typed as plain ASGI
     view = cache.view(MEMBER_A)
     assert paths_between(view, "a", "h").items == ()
     assert all("g" not in r.shared_contacts for r in recommendations_for(view, "a").items)
@@ -245,7 +245,7 @@ def test_an_unconfirmed_tie_shows_once_confirmed_and_goes_when_withdrawn(
 
 def test_withdrawing_consent_takes_effect_on_the_next_request(client: TestClient, db: Database) -> None:
     _load(db, cluster())
-    cache: ProjectionCache = client.app.state.projection  # type: ignore[attr-defined]
+    cache: ProjectionCache = client.app.state.projection  # type: ignore[attr-defined]  # app typed as plain ASGI
     seen = next(r for r in recommendations_for(cache.view(MEMBER_A), "a").items if r.id == "c")
     assert seen.shared_contacts == ("f",)
     assert "f" in _map_ids(ecosystem_page(cache.view(MEMBER_A)))
@@ -326,7 +326,7 @@ def test_tie_endpoints_record_confirm_and_withdraw(client: TestClient, db: Datab
 
 def cache_members(client: TestClient, viewer: Viewer, member: str) -> set[str]:
     """The tie neighbours of ``member`` in ``viewer``'s view of the app's projection."""
-    cache: ProjectionCache = client.app.state.projection  # type: ignore[attr-defined]
+    cache: ProjectionCache = client.app.state.projection  # type: ignore[attr-defined]  # app typed as plain ASGI
     G = cache.view(viewer).current().members
     return {n for n, d in G[member].items() if d.get("structural", True)}
 

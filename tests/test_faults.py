@@ -151,7 +151,7 @@ def test_outage_during_an_import_answers_503_then_everything_recovers_by_itself(
         def run() -> None:
             try:
                 documents.import_document(db, doc, replace=True, batch_size=200, progress=progress)
-            except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+            except BaseException as exc:  # handed to the test thread
                 failure.append(exc)
 
         worker = threading.Thread(target=run)
@@ -180,7 +180,7 @@ def test_outage_during_an_import_answers_503_then_everything_recovers_by_itself(
             # An app that starts while Neo4j is down still comes up, and answers 503 meanwhile.
             late = stack.enter_context(TestClient(create_app(settings), headers=MANAGER))
             assert late.get("/api/v1/members").status_code == 503
-            assert not late.app.state.readiness.done  # type: ignore[attr-defined]
+            assert not late.app.state.readiness.done  # type: ignore[attr-defined]  # TestClient.app: a plain ASGI app
         finally:
             resume.set()
             worker.join(timeout=120)
@@ -190,14 +190,14 @@ def test_outage_during_an_import_answers_503_then_everything_recovers_by_itself(
         # Back: the same app answers again without a restart (the driver reconnects), with what
         # the graph holds: the import's first batches.
         partial = count_nodes(db)
-        assert 0 < partial["members"] and partial["knows"] + partial["collaborated"] < len(doc.ties)
+        assert partial["members"] > 0 and partial["knows"] + partial["collaborated"] < len(doc.ties)
         again = c.get("/api/v1/members")
         assert again.status_code == 200 and again.json()["total"] == partial["members"]
         assert c.get("/api/v1/analytics/subsectors").status_code == 200
         assert c.get("/health").json()["status"] == "ok"
         # The app that started during the outage sets the database up on its first request.
         assert late.get("/api/v1/members").json() == again.json()
-        assert late.app.state.readiness.done  # type: ignore[attr-defined]
+        assert late.app.state.readiness.done  # type: ignore[attr-defined]  # TestClient.app: a plain ASGI app
 
         # The import, run again, completes: the whole document, nothing twice.
         result = documents.import_document(db, doc, replace=True, batch_size=200)
@@ -241,7 +241,7 @@ def test_import_killed_half_way_then_run_again_gives_the_whole_graph_once(
             proc.communicate()
         assert proc.returncode == -signal.SIGKILL
         partial = count_nodes(db)
-        assert 0 < partial["members"] and partial["knows"] + partial["collaborated"] < len(doc.ties)
+        assert partial["members"] > 0 and partial["knows"] + partial["collaborated"] < len(doc.ties)
 
         done = subprocess.run([*CLI, "import", str(path), "--replace"], env=env, cwd=tmp_path,
                               capture_output=True, text=True, timeout=300)

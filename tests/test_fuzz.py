@@ -13,7 +13,9 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
+from starlette.types import ASGIApp
 
+from graph_service.store.database import Database
 from tests.factories import MANAGER, small_document
 
 EXAMPLES_PER_OPERATION = 10
@@ -23,7 +25,7 @@ EXAMPLES_PER_OPERATION = 10
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 
 
-def fuzz(app, examples: int, *, headers: dict[str, str], derandomize: bool = True) -> list[str]:  # type: ignore[no-untyped-def]
+def fuzz(app: ASGIApp, examples: int, *, headers: dict[str, str], derandomize: bool = True) -> list[str]:
     """Run every operation ``examples`` times with ``headers`` (the credentials); return the
     failures, one line each."""
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
@@ -34,7 +36,7 @@ def fuzz(app, examples: int, *, headers: dict[str, str], derandomize: bool = Tru
         @given(case=operation.as_strategy())
         @settings(max_examples=examples, deadline=None, derandomize=derandomize, database=None,
                   suppress_health_check=list(HealthCheck))
-        def check(case) -> None:  # type: ignore[no-untyped-def]
+        def check(case: schemathesis.Case) -> None:
             case.call_and_validate(checks=CHECKS, headers=headers)
 
         try:
@@ -50,7 +52,7 @@ def test_api_keeps_its_contract(client: TestClient) -> None:
     assert not failures, "\n\n".join(failures)
 
 
-def test_api_keeps_its_contract_for_a_member_and_a_client_application(client: TestClient, db) -> None:  # type: ignore[no-untyped-def]
+def test_api_keeps_its_contract_for_a_member_and_a_client_application(client: TestClient, db: Database) -> None:
     """The same checks through the other roles' code paths (consented views, per-object checks,
     403 and 404 answers), with fewer examples each."""
     from graph_service.services.keys import create_key

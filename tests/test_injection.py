@@ -603,7 +603,7 @@ def payload_in(snap: Snapshot, value: str) -> bool:
 def api(client: TestClient, db: Database) -> Iterator[TestClient]:
     """The app as the ``client`` fixture serves it (same settings, same credentials), with rate limits
     raised so that a thousand requests in a row are not throttled, and server errors as 500s."""
-    settings = client.app.state.settings  # type: ignore[attr-defined]
+    settings = client.app.state.settings  # type: ignore[attr-defined]  # TestClient.app is typed as a plain ASGI app
     generous = {"rate_limit_per_minute": 10_000_000, "rate_burst": 1_000_000,
                 "login_attempts_per_minute": 100_000}
     known = type(settings).model_fields
@@ -614,8 +614,8 @@ def api(client: TestClient, db: Database) -> Iterator[TestClient]:
 
 
 def test_payloads_in_every_string_field_change_nothing_but_the_data(api: TestClient, db: Database) -> None:
-    schemas = Schemas(api.app.openapi())  # type: ignore[attr-defined]
-    all_cases = cases(api.app, schemas)  # type: ignore[arg-type]
+    schemas = Schemas(api.app.openapi())  # type: ignore[attr-defined]  # TestClient.app: a plain ASGI app
+    all_cases = cases(api.app, schemas)  # type: ignore[arg-type]  # TestClient.app: a plain ASGI app
     run = Run(api, db, schemas, reset(db))
     for payload in PAYLOADS:
         for case in all_cases:
@@ -637,7 +637,7 @@ def test_the_oracle_catches_a_request_that_does_more_than_its_data(api: TestClie
     deletes a member when its input holds a quote, and a write that stores its input as data (as it
     should) but also deletes a member when the input holds a quote. A third route stores the input
     and nothing else, and passes. (The routes are added to this test's app only.)"""
-    app: FastAPI = api.app  # type: ignore[assignment]
+    app: FastAPI = api.app  # type: ignore[assignment]  # TestClient.app: a plain ASGI app
 
     def lose_a_node(text: str) -> None:
         if "'" in text:
@@ -678,10 +678,10 @@ def test_the_oracle_catches_a_request_that_does_more_than_its_data(api: TestClie
 def test_the_enumeration_reaches_every_kind_of_field(api: TestClient) -> None:
     """A check of the enumeration itself, on the real app: every operation with a string parameter
     or a body has cases, and the places a hand-written list would forget are there."""
-    schemas = Schemas(api.app.openapi())  # type: ignore[attr-defined]
-    found = cases(api.app, schemas)  # type: ignore[arg-type]
+    schemas = Schemas(api.app.openapi())  # type: ignore[attr-defined]  # TestClient.app: a plain ASGI app
+    found = cases(api.app, schemas)  # type: ignore[arg-type]  # TestClient.app: a plain ASGI app
     covered = {c.operation.label for c in found}
-    for op in operations(api.app):  # type: ignore[arg-type]
+    for op in operations(api.app):  # type: ignore[arg-type]  # TestClient.app: a plain ASGI app
         strings = any(True for p in op.parameters
                       for _ in schemas.string_leaves(p.get("schema", {}), p["name"]))
         if strings or op.bodies:

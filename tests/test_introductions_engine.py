@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -103,7 +104,9 @@ def test_tied_and_open_pairs_are_never_recommended(client: TestClient) -> None:
     assert ids == {"q4"}
 
 
-def test_recommendation_reasons_name_only_visible_contacts(client: TestClient, member_client) -> None:  # type: ignore[no-untyped-def]
+def test_recommendation_reasons_name_only_visible_contacts(
+    client: TestClient, member_client: Callable[[str], TestClient]
+) -> None:
     doc = path_graph()
     doc["members"][1]["visibility"] = "private"  # b is the shared contact of a and c
     doc["members"].append(_member("f", "design"))
@@ -167,7 +170,7 @@ def test_analyses_on_a_subset(client: TestClient) -> None:
 
 def test_projection_refreshes_when_the_graph_changes(client: TestClient) -> None:
     _load(client, two_cliques())
-    cache: ProjectionCache = client.app.state.projection  # type: ignore[attr-defined]
+    cache: ProjectionCache = client.app.state.projection  # type: ignore[attr-defined]  # app typed as plain ASGI
     assert {x["id"] for x in client.get("/api/v1/members/p4/recommendations").json()["items"]} == {"q2", "q3", "q4"}
     builds = cache.builds
     client.get("/api/v1/members/p4/recommendations")
