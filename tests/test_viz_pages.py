@@ -343,13 +343,10 @@ def _assert_standalone(html: str) -> None:
     assert SCRIPT_RAW not in html and IMG_RAW not in html
 
 
-def test_cli_writes_standalone_pages(
-    loaded: TestClient, db: Database, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from graph_service import cli
+def test_cli_writes_standalone_pages(loaded: TestClient, cli: CliRunner, tmp_path: Path) -> None:
+    from graph_service.cli import app
 
-    monkeypatch.setattr(cli, "open_database", lambda *a, **k: Database(settings, db.connection))
-    runner = CliRunner()
+    runner = cli
     commands = {
         "ecosystem.html": ["viz", "ecosystem", "--proposed", "d1:s2"],
         "member.html": ["viz", "member", "h", "--hops", "2"],
@@ -359,7 +356,7 @@ def test_cli_writes_standalone_pages(
     }
     for name, args in commands.items():
         out = tmp_path / name
-        result = runner.invoke(cli.app, [*args, "--out", str(out)])
+        result = runner.invoke(app, [*args, "--out", str(out)])
         assert result.exit_code == 0, result.output
         html = out.read_text(encoding="utf-8")
         _assert_standalone(html)
@@ -368,7 +365,7 @@ def test_cli_writes_standalone_pages(
     assert member["links"] == {}  # no links back to a service that is not there
     manager_view = _data((tmp_path / "path.html").read_text(encoding="utf-8"))
     assert manager_view["kind"] == "paths"
-    bad = runner.invoke(cli.app, ["viz", "member", "nobody", "--out", str(tmp_path / "x.html")])
+    bad = runner.invoke(app, ["viz", "member", "nobody", "--out", str(tmp_path / "x.html")])
     assert bad.exit_code == 1 and "nobody" in bad.output
 
 

@@ -116,14 +116,8 @@ def open_database(config: Settings | None = None, *, start: bool = True) -> Data
 
 @contextmanager
 def connected() -> Iterator[Database]:
-    """The database for one command, closed afterwards; a store failure becomes a message (exit 1).
-
-    It is opened by ``graph_service.cli.open_database``, looked up when called, so that a test
-    may replace it on the package (tests/test_viz_pages.py does).
-    """
-    from graph_service import cli
-
-    db = cli.open_database()
+    """The database for one command, closed afterwards; a store failure becomes a message (exit 1)."""
+    db = open_database()
     try:
         yield db
     except StoreError as exc:
