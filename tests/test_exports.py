@@ -19,11 +19,11 @@ from typer.testing import CliRunner
 
 from graph_service.cli import app as cli_app
 from graph_service.interchange import parse_document
-from graph_service.services import exports
 from graph_service.services.imports import CSV_COLUMNS
 from graph_service.services.views import ProjectionCache
 from graph_service.store import documents
 from graph_service.store.database import Database
+from graph_service.web import exports
 from graph_service.web.colours import OTHER_COLOUR, SUBSECTOR_COLOURS
 from graph_service.web.ecosystem import ecosystem_page
 from tests.factories import small_document

@@ -125,7 +125,7 @@ def import_cmd(
 
 
 class ExportFormat(enum.StrEnum):
-    """The formats of ``export`` (``graph_service.services.exports.FORMATS``)."""
+    """The formats of ``export`` (``graph_service.web.exports.FORMATS``)."""
 
     json = "json"
     csv = "csv"
@@ -142,8 +142,8 @@ def export_cmd(
         "graphml. Default: from the file's extension, else json.")] = None,
 ) -> None:
     """Export the whole graph: an interchange document, a spreadsheet or a graph file for Gephi."""
-    from graph_service.services import exports
     from graph_service.services.views import ProjectionCache
+    from graph_service.web import exports
 
     chosen = exports.format_for_path(str(file)) if fmt is None else fmt.value
     if chosen == "json":

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -158,6 +158,29 @@ def ecosystem_html(
 # -- members ---------------------------------------------------------------------------------------
 
 
+def member_positions(view: GraphView, data: MapAnalyses, members: Iterable[str]) -> dict[str, tuple[float, float]]:
+    """Where the ecosystem map puts ``members``: each community laid out as a group
+    (:func:`~graph_service.web.maps.layout.community_layout`), or, inside a drill-down where they
+    are one community, by its own sub-communities (Louvain, seed 42). Memoised on the view, so
+    the map and the exports (:mod:`graph_service.web.exports`) put everyone in the same place."""
+    chosen = sorted(members)
+    T, where = data.ties, data.community_of
+
+    def layout(_p: Projection) -> dict[str, tuple[float, float]]:
+        groups: dict[str, list[str]] = {}
+        for n in chosen:
+            groups.setdefault(where.get(n, n), []).append(n)
+        if len(groups) == 1 and len(chosen) > 2:
+            sub = T.subgraph(chosen)
+            parts = nx.community.louvain_communities(sub, weight="weight", seed=42)
+            ordered = sorted((sorted(p) for p in parts), key=lambda p: (-len(p), p[0]))
+            return community_layout(sub, ordered)
+        ordered = sorted(groups.values(), key=lambda g: (-len(g), g[0]))
+        return community_layout(T.subgraph(chosen), ordered)
+
+    return view.memo(("viz", "layout", tuple(chosen)), layout)
+
+
 def _members_map(
     view: GraphView,
     data: MapAnalyses,
@@ -172,7 +195,7 @@ def _members_map(
 ) -> MapPage:
     """The map of ``members`` (the whole cluster, or one group's): at most ``threshold`` of them,
     the strongest brokers first."""
-    G, T, where = data.members, data.ties, data.community_of
+    G, where = data.members, data.community_of
     bc = data.betweenness.values
     k = data.betweenness.sampled_sources
     notes: list[str] = []
@@ -180,23 +203,7 @@ def _members_map(
         notes.append(f"Showing the {threshold} strongest brokers of {len(members)} members.")
         members = sorted(members, key=lambda n: (-bc.get(n, 0.0), n))[:threshold]
     members = sorted(members)
-    key = ("viz", "layout", tuple(members))
-    keep = set(members)
-
-    def layout(_p: Projection) -> dict[str, tuple[float, float]]:
-        groups: dict[str, list[str]] = {}
-        for n in members:
-            groups.setdefault(where.get(n, n), []).append(n)
-        # Inside a drill-down a community is one blob: lay it out by sub-communities of itself.
-        if len(groups) == 1 and len(members) > 2:
-            sub = T.subgraph(members)
-            parts = nx.community.louvain_communities(sub, weight="weight", seed=42)
-            ordered = sorted((sorted(p) for p in parts), key=lambda p: (-len(p), p[0]))
-            return community_layout(sub, ordered)
-        ordered = sorted(groups.values(), key=lambda g: (-len(g), g[0]))
-        return community_layout(T.subgraph(keep), ordered)
-
-    pos = view.memo(key, layout)
+    pos = member_positions(view, data, members)
     big = len(members) > 600
     page = MapPage(
         kind="ecosystem",

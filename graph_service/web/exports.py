@@ -34,10 +34,10 @@ from graph_service.analytics.brokerage import BrokerageRoles
 from graph_service.interchange import Document
 from graph_service.services import analyses
 from graph_service.services.imports import CSV_COLUMNS
-from graph_service.services.views import GraphView, Projection
+from graph_service.services.views import GraphView
 from graph_service.web.colours import OTHER_COLOUR, subsector_colour, subsector_name
-from graph_service.web.maps import analyses as map_data
-from graph_service.web.maps.layout import community_layout
+from graph_service.web.ecosystem import member_positions
+from graph_service.web.maps.analyses import map_analyses
 from graph_service.web.maps.model import options
 
 __all__ = [
@@ -135,25 +135,8 @@ def dominant_role(roles: BrokerageRoles) -> str:
 
 
 def _map_positions(view: GraphView) -> dict[str, tuple[float, float]]:
-    """The members' positions on the ecosystem map of the whole cluster: the map's own grouping
-    (Louvain communities) given to its layout function, :func:`community_layout`."""
-    members = sorted(view.current().members.nodes)
-    T = map_data.ties(view)
-    _found, where = map_data.communities(view)
-
-    def layout(_p: Projection) -> dict[str, tuple[float, float]]:
-        groups: dict[str, list[str]] = {}
-        for n in members:
-            groups.setdefault(where.get(n, n), []).append(n)
-        if len(groups) == 1 and len(members) > 2:  # as the map: one blob, laid out by its sub-communities
-            sub = T.subgraph(members)
-            parts = nx.community.louvain_communities(sub, weight="weight", seed=42)
-            ordered = sorted((sorted(p) for p in parts), key=lambda p: (-len(p), p[0]))
-            return community_layout(sub, ordered)
-        ordered = sorted(groups.values(), key=lambda g: (-len(g), g[0]))
-        return community_layout(T.subgraph(members), ordered)
-
-    return view.memo(("viz", "layout", tuple(members)), layout)
+    """The members' positions on the ecosystem map of the whole cluster."""
+    return member_positions(view, map_analyses(view), view.current().members.nodes)
 
 
 def _sizes(betweenness: Mapping[str, float], nodes: Iterable[str]) -> dict[str, float]:

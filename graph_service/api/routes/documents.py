@@ -13,9 +13,9 @@ from graph_service.api.schemas import ImportPreview, ImportSummary, Problems, Se
 from graph_service.errors import DocumentInvalid, Forbidden
 from graph_service.interchange import Document, Problem
 from graph_service.merge import Draft, capped, read_draft
-from graph_service.services import exports
 from graph_service.services.imports import csv_problems, parse_members_csv
 from graph_service.store import documents
+from graph_service.web import exports
 
 router = APIRouter(tags=["import and export"])
 
