@@ -27,6 +27,7 @@ __all__ = [
     "IntroductionChange",
     "IntroductionRow",
     "change_introduction",
+    "IntroductionState",
     "create_introduction",
     "get_introduction",
     "list_introductions",
@@ -34,14 +35,10 @@ __all__ = [
 ]
 
 
-class IntroductionRow(TypedDict):
-    """An introduction between two parties as stored, with when it was last changed
-    (``introductions/get_introductions``)."""
+class IntroductionState(TypedDict):
+    """Where an introduction stands: when it was proposed, its status, each side's answer, the
+    dates of its steps and of its last change (shared by every read of an introduction)."""
 
-    id: str
-    a: str
-    b: str
-    facilitator: str
     date: date
     status: str
     outcome: str | None
@@ -51,6 +48,15 @@ class IntroductionRow(TypedDict):
     met_on: date | None
     closed_on: date | None
     updated: date | None
+
+
+class IntroductionRow(IntroductionState):
+    """An introduction between two parties as stored (``introductions/get_introductions``)."""
+
+    id: str
+    a: str
+    b: str
+    facilitator: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from graph_service.domain import ERASED_FACILITATOR
 from graph_service.errors import NotFound
 from graph_service.interchange import MemberRecord
 from graph_service.store.database import Database, Tx
+from graph_service.store.introductions import IntroductionState
 from graph_service.store.keys import KeyRow, delete_keys_of, keys_of
 from graph_service.store.members import read_members
 
@@ -76,21 +77,12 @@ class ExportTie(TypedDict):
     other: PartyRef
 
 
-class ExportIntroduction(TypedDict):
+class ExportIntroduction(IntroductionState):
     """An introduction the member is a party of (``privacy/export_introductions``); ``other`` is
     None once the other side is erased, ``facilitator_party`` None unless a member facilitated."""
 
     id: str
     side: Literal["a", "b"]
-    date: date
-    status: str
-    outcome: str | None
-    a_response: str | None
-    b_response: str | None
-    accepted_on: date | None
-    met_on: date | None
-    closed_on: date | None
-    updated: date | None
     facilitator: str | None
     other: PartyRef | None
     facilitator_party: PartyRef | None
