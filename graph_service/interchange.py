@@ -134,6 +134,8 @@ class OrganisationRecord(_Record):
     )
     city: Text | None = None
     website: Website | None = None
+    skills: list[Id] = Field(default_factory=list, max_length=100,
+                             description="The skills the organisation offers (skill ids), in order.")
 
 
 class TieRecord(_Record):
@@ -277,6 +279,13 @@ def check_references(
                 problems.append(Problem(loc=f"members[{i}].skills[{j}]", msg=_unknown("skill", sk, skills)))
         if len(set(m.skills)) != len(m.skills):
             problems.append(Problem(loc=f"members[{i}].skills", msg="a skill is listed twice"))
+
+    for i, o in enumerate(doc.organisations):
+        for j, sk in enumerate(o.skills):
+            if sk not in skills:
+                problems.append(Problem(loc=f"organisations[{i}].skills[{j}]", msg=_unknown("skill", sk, skills)))
+        if len(set(o.skills)) != len(o.skills):
+            problems.append(Problem(loc=f"organisations[{i}].skills", msg="a skill is listed twice"))
 
     pairs: dict[tuple[str, str, str], int] = {}
     for i, t in enumerate(doc.ties):

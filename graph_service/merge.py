@@ -247,6 +247,7 @@ def references_of(records: Mapping[str, Sequence[BaseModel]]) -> tuple[set[str],
     for o in records.get("organisations", []):
         assert isinstance(o, OrganisationRecord)
         parties.add(o.id)
+        skills.update(o.skills)
     for t in records.get("ties", []):
         assert isinstance(t, TieRecord)
         parties.update((t.source, t.target))

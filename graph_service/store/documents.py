@@ -115,7 +115,8 @@ def _skill_row(s: SkillRecord) -> dict[str, Any]:
 
 
 def _organisation_row(o: OrganisationRecord) -> dict[str, Any]:
-    return {"id": o.id, "props": {"name": o.name, "cluster": o.cluster, "city": o.city, "website": o.website}}
+    return {"id": o.id, "skills": list(o.skills),
+            "props": {"name": o.name, "cluster": o.cluster, "city": o.city, "website": o.website}}
 
 
 def _tie_row(t: TieRecord) -> dict[str, Any]:
@@ -190,6 +191,7 @@ def validate_document(db: Database, doc: Document, *, replace: bool) -> None:
         refs |= own  # to catch a new member whose id is an existing organisation's, and vice versa
         own_skills = {s.id for s in doc.skills}
         skill_refs = {k for m in doc.members for k in m.skills} | {k for p in doc.projects for k in p.requires}
+        skill_refs |= {k for o in doc.organisations for k in o.skills}
         row = db.one("members/existing_parties",
                      {"ids": sorted(refs), "skills": sorted(skill_refs - own_skills)}) or {}
         existing = {
