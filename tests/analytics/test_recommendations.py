@@ -20,11 +20,8 @@ from graph_service.analytics import (
     subset,
     ties_graph,
 )
-from graph_service.analytics.recommendations import (
-    _CACHE_KEY,
-    RecommenderWeights,
-    clear_recommendation_index,
-)
+from graph_service.analytics.recommendations import RecommenderWeights, clear_recommendation_index
+from graph_service.analytics.recommendations.index import _CACHE_KEY
 from graph_service.domain import SUBSECTOR_IDS
 
 
@@ -225,13 +222,8 @@ def test_works_on_a_subgraph_view(star):
 
 
 def scan(G, member, **kw):
-    """The brute force: ``recommend`` with the index unavailable, i.e. every node scored."""
-    cache = G.__networkx_cache__
-    G.__networkx_cache__ = None
-    try:
-        return recommend(G, member, **kw)
-    finally:
-        G.__networkx_cache__ = cache
+    """The brute force: ``recommend(..., exhaustive=True)``, i.e. every node scored."""
+    return recommend(G, member, exhaustive=True, **kw)
 
 
 def index_of(G):
@@ -417,8 +409,21 @@ def test_editing_node_attributes_in_place_then_clearing(star):
 def test_without_a_networkx_cache_every_node_is_scored(star):
     H = star.copy()
     H.__networkx_cache__ = None
-    assert recommend(H, "a") == recommend(star, "a")
+    assert recommend(H, "a") == recommend(star, "a") == scan(star, "a")
     assert H.__networkx_cache__ is None
+
+
+def test_exhaustive_neither_builds_nor_uses_the_index(star):
+    H = star.copy()
+    assert scan(H, "a") == recommend(star, "a")
+    assert index_of(H) is None
+    recommend(H, "a")
+    index = index_of(H)
+    assert index is not None
+    for member in sorted(H):
+        for kw in ({}, {"limit": 1}, {"skill": "3d"}, {"weights": RecommenderWeights(content_scale=1.0)}):
+            assert scan(H, member, **kw) == recommend(H, member, **kw)
+    assert index_of(H) is index
 
 
 def test_weights_outside_the_bounds_fall_back_to_the_scan(star):
