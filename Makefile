@@ -8,11 +8,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup neo4j chromium seed serve bench clean-data help
+.PHONY: run test check setup neo4j chromium seed serve bench clean-data help
 
 help:
 	@echo "make run    set up, start Neo4j, seed the cluster (if empty), serve the API on http://$(HOST):$(PORT)"
-	@echo "make test   set up, then run the whole test suite against a real Neo4j"
+	@echo "make test   set up, run the static checks, then the whole test suite against a real Neo4j"
+	@echo "make check  the static checks alone: ruff on the tree, mypy strict on graph_service/ and seed/"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +35,12 @@ run: setup neo4j
 chromium:
 	@test -x /usr/bin/chromium || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium; }
 
-test: setup neo4j chromium
+# Static checks: lint and format rules on the whole tree, strict types on the package and the generator.
+check: setup
+	$(BIN)/ruff check graph_service seed tests bench scripts
+	$(BIN)/mypy
+
+test: check neo4j chromium
 	$(BIN)/python -m pytest
 
 clean-data:

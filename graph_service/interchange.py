@@ -110,7 +110,9 @@ class MemberRecord(_Record):
     id: PartyId
     name: Text
     kind: MemberKind = "company"
-    subsectors: list[SubsectorId] = Field(min_length=1, max_length=12, description="The first is the primary subsector.")
+    subsectors: list[SubsectorId] = Field(
+        min_length=1, max_length=12, description="The first is the primary subsector."
+    )
     skills: list[Id] = Field(default_factory=list, max_length=100)
     visibility: Visibility = Field(
         default="private",
