@@ -1,24 +1,89 @@
 """The ecosystem report's figures, for the cluster manager and the ministry.
 
-Headline figures, the subsector isolation table (E-I index), the collaboration matrix, the top
-brokers, the communities, the introduction KPIs over time, and the change since a chosen date
-(the analyses on the members who joined before it, against now). The page that shows them
-(charts as inline SVG, printable to PDF) is drawn by :mod:`graph_service.web.report`.
+Headline figures, the subsector isolation table (E-I index) and the isolated subsectors, the
+collaboration matrix, the top brokers with every subsector each one connects to (the ties into
+isolated subsectors first: they are the bridges that matter), the communities, the
+introduction KPIs over time, and the change since a chosen date (the analyses on the members who
+joined before it, against now). The page that shows them (charts as inline SVG, printable to
+PDF) is drawn by :mod:`graph_service.web.report`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from graph_service.analytics import CommunityReport, Matrix, ties_graph
+from graph_service.analytics import Broker, CommunityReport, Matrix, SubsectorIsolation, ties_graph
 from graph_service.domain import SUBSECTOR_BY_ID
 from graph_service.services import analyses
 from graph_service.services.analyses import BridgesAnswer, SubsectorsAnswer, Subset
 from graph_service.services.kpis import IntroductionKPIs, introduction_kpis
 from graph_service.services.views import GraphView, Projection
 
-__all__ = ["Change", "ChangeRow", "Headline", "Report", "build_report"]
+__all__ = [
+    "ISOLATED_EI",
+    "BrokerLink",
+    "BrokerRow",
+    "Change",
+    "ChangeRow",
+    "Headline",
+    "Report",
+    "broker_rows",
+    "build_report",
+    "isolated_subsectors",
+]
+
+ISOLATED_EI = -0.5
+"""A subsector whose E-I index is at or below this keeps most of its ties inside: isolated (the
+rule of the subsectors' map, ``graph_service.web.subsectors.ISOLATED_EI``)."""
+
+
+def isolated_subsectors(items: Iterable[SubsectorIsolation]) -> tuple[str, ...]:
+    """The subsectors the isolation analysis flags, in its order (most inward-looking first): a
+    subsector with members whose E-I index is at most :data:`ISOLATED_EI`, or that has no tie
+    outside (no tie at all included), as the subsectors' map rings them."""
+    return tuple(
+        s.id
+        for s in items
+        if s.members > 0 and (s.ei_index is None or s.ei_index <= ISOLATED_EI or s.external_ties == 0)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerLink:
+    """A broker's ties into one subsector. ``isolated``: an isolated subsector other than the
+    broker's own (a tie into it is one of the few bridges it has); ``own``: the broker's own
+    primary subsector."""
+
+    subsector: str
+    ties: int
+    isolated: bool
+    own: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerRow:
+    """A top broker and every subsector they connect to: the ties into isolated subsectors
+    first (most ties first), then the others by ties (the broker's own among them), ties
+    broken by subsector id."""
+
+    broker: Broker
+    links: tuple[BrokerLink, ...]
+
+
+def broker_rows(brokers: Iterable[Broker], isolated: Iterable[str]) -> tuple[BrokerRow, ...]:
+    """Each broker with all of their subsectors ordered as :class:`BrokerRow` says."""
+    flagged = frozenset(isolated)
+    rows = []
+    for b in brokers:
+        links = [
+            BrokerLink(s, n, isolated=s in flagged and s != b.subsector, own=s == b.subsector)
+            for s, n in b.subsectors_connected.items()
+        ]
+        links.sort(key=lambda link: (not link.isolated, -link.ties, link.subsector))
+        rows.append(BrokerRow(b, tuple(links)))
+    return tuple(rows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +129,10 @@ class Report:
     version: int
     headline: Headline
     subsectors: SubsectorsAnswer
+    isolated: tuple[str, ...]
     matrix: Matrix
     bridges: BridgesAnswer
+    brokers: tuple[BrokerRow, ...]
     communities: CommunityReport
     kpis: IntroductionKPIs
     change: Change | None
@@ -118,13 +185,17 @@ def build_report(view: GraphView, *, since: date | None = None, today: date | No
             if s.id in SUBSECTOR_BY_ID
         )
         change = Change(since, before, headline, rows, introduction_kpis(view, since=since))
+    isolated = isolated_subsectors(subsectors.items)
+    bridges = analyses.bridges(view, now, limit=10)
     return Report(
         generated=today or date.today(),
         version=projection.version,
         headline=headline,
         subsectors=subsectors,
+        isolated=isolated,
         matrix=analyses.matrix(view, now),
-        bridges=analyses.bridges(view, now, limit=10),
+        bridges=bridges,
+        brokers=broker_rows(bridges.items, isolated),
         communities=analyses.communities(view, now),
         kpis=introduction_kpis(view),
         change=change,
