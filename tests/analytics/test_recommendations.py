@@ -59,7 +59,7 @@ def test_ranking_structure_first_and_never_tied(star):
 def test_reasons_are_sentences(star):
     c = recommend(star, "a")[0]
     assert c.reasons[0] == "You both know Fay and Studio Kayl Motion."
-    assert "Brings skills you lack: 3D animation, sound design." in c.reasons
+    assert "Brings skills you lack: 3D animation and sound design." in c.reasons
     assert "Would connect you with gaming, a subsector you have no ties to." in c.reasons
     assert c.shared_contacts == ("f", "b") and c.shared_contact_count == 2
     assert c.complementary_skills == ("3d", "sound-design")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import networkx as nx
 
@@ -53,13 +53,17 @@ def _contacts_reason(names: Sequence[str], total: int) -> str:
     return f"You both know {', '.join(shown)} and {more} other{'s' if more != 1 else ''}."
 
 
-def _skills_reason(names: Sequence[str]) -> str:
+MAX_SKILLS_NAMED = 3
+"""A reason names at most this many skills: all of them when there are that few, else the two
+most relevant (rarest) and how many more."""
+
+
+def _skills_reason(names: Sequence[str], lead: str = "Brings skills you lack") -> str:
     if len(names) == 1:
-        return f"Brings a skill you lack: {names[0]}."
-    shown = list(names[:5])
-    if len(names) > 5:
-        return f"Brings skills you lack: {', '.join(shown)} and {len(names) - 5} more."
-    return f"Brings skills you lack: {', '.join(shown)}."
+        return f"{lead.replace('skills', 'a skill')}: {names[0]}."
+    if len(names) <= MAX_SKILLS_NAMED:
+        return f"{lead}: {_join(names)}."
+    return f"{lead}: {', '.join(names[:2])} and {len(names) - 2} more."
 
 
 def _subsector_name(sid: str) -> str:
@@ -125,3 +129,78 @@ def _explain(
         shared_contact_count=len(contacts),
         node_type=vdata.get("node_type", "member"),
     )
+
+
+NEAR_TIE = 0.05
+"""Two neighbouring scores are close when the second is within this share of the first; the first
+then says what puts it first (:func:`explain_near_ties`)."""
+
+# what each part of the score rests on, and how a difference in it reads
+_EVIDENCE_ORDER = ("structure", "events", "skills", "subsector", "activity", "bonus", "penalty")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} more {word}{'s' if n != 1 else ''}"
+
+
+def _difference(key: str, a: Recommendation, b: Recommendation) -> str | None:
+    """How ``a`` beats ``b`` on the evidence behind ``key``, in a few words; None if it does not."""
+    if key == "structure":
+        if a.shared_contact_count > b.shared_contact_count:
+            return _plural(a.shared_contact_count - b.shared_contact_count, "shared contact")
+        if a.shared_contact_count:
+            return "shared contacts who know fewer people"
+        return "closer in the network"
+    if key == "events":
+        if len(a.shared_events) > len(b.shared_events):
+            return _plural(len(a.shared_events) - len(b.shared_events), "shared event")
+        return "smaller shared events" if a.shared_events else None
+    if key == "skills":
+        if len(a.complementary_skills) > len(b.complementary_skills):
+            return _plural(len(a.complementary_skills) - len(b.complementary_skills), "skill") + " you lack"
+        return "rarer skills you lack" if a.complementary_skills else "skills closer to yours"
+    if key in ("subsector", "bonus"):
+        if a.subsectors_bridged and not b.subsectors_bridged:
+            return f"connects you with {_subsector_name(a.subsectors_bridged[0])}"
+        return "a subsector closer to yours" if key == "subsector" else None
+    if key == "activity":
+        return "more active in the network"
+    if key == "penalty":
+        return "suggested to you fewer times before"
+    return None
+
+
+def near_tie_sentence(a: Recommendation, b: Recommendation) -> str:
+    """Why ``a`` ranks above ``b`` (scores close): the part of the score where ``a`` gains most on
+    ``b``, said from the evidence behind it; equal evidence says the order is by id."""
+    gains = []
+    for i, key in enumerate(_EVIDENCE_ORDER):
+        if key in a.components and key in b.components:
+            gain = a.components[key] - b.components[key]
+            if key == "penalty":  # a multiplier: its gain is what it does to the score
+                gain *= max(a.score, b.score)
+            if gain > 1e-12:
+                gains.append((-gain, i, key))
+    for _, _, key in sorted(gains):
+        said = _difference(key, a, b)
+        if said is not None:
+            return f"Ranked above {b.name}: {said}."
+    if a.score == b.score:
+        return f"Ranked above {b.name}: the same score; listed in id order."
+    return f"Ranked above {b.name}: slightly stronger evidence overall."
+
+
+def close_scores(a: float, b: float, share: float = NEAR_TIE) -> bool:
+    """Whether ``b`` (the next score down) is within ``share`` of ``a``."""
+    return a > 0.0 and b >= (1.0 - share) * a
+
+
+def explain_near_ties(items: Sequence[Recommendation], share: float = NEAR_TIE) -> list[Recommendation]:
+    """``items`` (best first), each whose next one scores within ``share`` of it given one more
+    reason, last: what puts it first. No other item changes."""
+    out = list(items)
+    for i in range(len(out) - 1):
+        a, b = items[i], items[i + 1]
+        if close_scores(a.score, b.score, share):
+            out[i] = replace(out[i], reasons=out[i].reasons + (near_tie_sentence(a, b),))
+    return out

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 import networkx as nx
 
 from graph_service.analytics.recommendations.index import _index_for
-from graph_service.analytics.recommendations.reasons import Recommendation, _explain
+from graph_service.analytics.recommendations.reasons import Recommendation, _explain, explain_near_ties
 from graph_service.analytics.recommendations.score import (
     NodeData,
     RecommenderWeights,
@@ -145,4 +145,6 @@ def recommend(
         best = _scan(scorer, ctx, eligible, penalties, limit)
     else:
         best = _top_k(index, scorer, ctx, eligible, penalties, limit, subsector, skill, cross_sector)
-    return [_explain(G, scorer, ctx, v, score, penalties.get(v, 1.0), viewer_can_see) for score, v in best]
+    return explain_near_ties(
+        [_explain(G, scorer, ctx, v, score, penalties.get(v, 1.0), viewer_can_see) for score, v in best]
+    )
