@@ -1,50 +1,111 @@
-"""Warm paths: the most trusted chains of ties from one member to another.
+"""Warm paths: the chains of ties a person would actually use to reach another member.
 
-The trust of a path is the product of the weights of its hops (each weight is the noisy-or
-combination of the evidence behind a tie, in (0, 1]); equivalently its cost is the sum of
-``-ln(weight)``. Paths are enumerated in increasing cost with Yen's algorithm for the k shortest
-loopless paths (Yen 1971, "Finding the k shortest loopless paths in a network", Management
-Science 17(11), 712-716), as implemented by :func:`networkx.shortest_simple_paths`.
+What counts as a path
+    Hops are **ties** only (``knows``, collaborated, introduced: :func:`~graph_service.analytics.graph.is_tie`);
+    a contact that rests on co-attendance alone is never a hop. A path is offered only when it is
+    **induced** (chordless): no member on it is tied to a member two or more steps further on. A
+    path ``s - x - y - t`` where ``s`` also knows ``y`` is a detour (``s - y - t`` does the same
+    with one person fewer asked), so it is never offered. In particular, when ``s`` and ``t`` are
+    tied the only induced path is the tie itself, and every path ``s - x - t`` through a mutual
+    contact ``x`` of two members who are not tied is induced.
 
-Ranking, exactly: trust descending, then fewer hops, then the lower largest introduction load
-among the intermediaries, then the member ids in lexicographic order. To make Yen's enumeration
-follow the same order each hop costs ``-ln(weight) + 1e-9``: the epsilon only decides between
-paths of equal trust.
+How paths are ranked
+    The **trust** of a path is the product of the weights of its hops (each weight is the noisy-or
+    combination of the evidence behind a tie, in (0, 1]). Its **score** discounts every
+    introducer after the first::
+
+        score = trust * HOP_DISCOUNT ** (hops - 1),   HOP_DISCOUNT = 0.5
+
+    so one more introducer must more than double the trust to rank first: a request passed on by
+    two people instead of one is taken to be at most half as likely to arrive, whatever the ties
+    (the per-step attenuation of Friedkin's "horizon of observability" and of Katz's index,
+    where each further step counts for a fixed fraction of the one before). Order, exactly: score
+    descending, then fewer hops, then trust descending, then the lower largest introduction load
+    among the intermediaries, then the member ids. Each path carries its ``score``, its
+    ``introducers`` and a ``rank_reason`` that states the rule for it.
+
+Mutual contacts are always offered
+    The ``min(k, m)`` best paths through the ``m`` mutual contacts of ``source`` and ``target``
+    (their common neighbours through ties) are always in the answer; the other places go to the
+    best longer paths by the same rule, and the whole answer is ordered by the rule. So for
+    ``k >= m`` every mutual contact a recommendation names is a path here, and the answers for
+    growing ``k`` contain each other.
+
+The search
+    Best-first (A*, Hart, Nilsson & Raphael 1968, "A formal basis for the heuristic determination
+    of minimum cost paths", IEEE Trans. SSC 4(2), 100-107) over partial paths, by an upper bound
+    of the score of any completion; with an admissible, consistent bound the completed paths
+    come out in score order, so the search stops as soon as the best remaining bound cannot
+    reach the k-th best score found -- the k-best use of A* (as in Eppstein's and Aljazzar &
+    Leue's K* k-shortest-paths searches). The bound is exact dynamic programming on a
+    relaxation: ``B_h(v)``, the best product of weights of a walk of exactly ``h`` hops from ``v``
+    to the target that (like an induced path) goes straight to the target from any of its
+    neighbours and never comes back near the source, for ``h <= max_hops``, and the bound of a
+    partial path of ``i`` hops ending at ``v`` is ``trust * HOP_DISCOUNT**(i-1) * max_h
+    B_h(v) HOP_DISCOUNT**h`` over the hops left. Induced-ness is checked as a path grows: a
+    member is added only if it is tied to the last member and to no earlier one, and a neighbour
+    of the target is always followed by the target. Only members ``v`` with ``hops(source, v) +
+    hops(v, target) <= max_hops`` are visited (two breadth-first searches).
+
+Bounds on the work
+    Two breadth-first searches and ``max_hops`` sweeps of the ties among the members within reach
+    (``O(max_hops * E)`` on those ties), then at most :data:`MAX_EXPANSIONS` partial paths
+    expanded, each in ``O(degree * max_hops)``. The deadline is checked every
+    :data:`_DEADLINE_EVERY` expansions (and before the first). When the deadline or the budget stops the search, the
+    paths found so far are returned and :class:`PathSearch` says ``complete=False``; otherwise the
+    answer is exact.
 """
 
 from __future__ import annotations
 
-import math
+import heapq
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
 
 import networkx as nx
 
-from graph_service.analytics.graph import adjacency, edge_kinds, is_tie
-
-if TYPE_CHECKING:
-    from _typeshed import SupportsGetItem
+from graph_service.analytics.graph import INTRODUCTION_WEIGHT, adjacency, edge_kinds, event_weight, is_tie
 from graph_service.errors import UnknownMember
 
-__all__ = ["MAX_HOPS", "Hop", "Intermediary", "WarmPath", "warm_paths"]
+__all__ = [
+    "HOP_DISCOUNT",
+    "MAX_EXPANSIONS",
+    "MAX_HOPS",
+    "Hop",
+    "Intermediary",
+    "PathSearch",
+    "WarmPath",
+    "is_induced",
+    "search_warm_paths",
+    "warm_paths",
+]
 
 MAX_HOPS = 6
 """The largest ``max_hops`` accepted: beyond six steps nobody's introduction is warm."""
 
-_HOP_EPSILON = 1e-9
-_EXAMINE_BASE = 200
-_EXAMINE_PER_PATH = 50
+HOP_DISCOUNT = 0.5
+"""The score of a path is its trust times ``HOP_DISCOUNT ** (hops - 1)``: one more introducer must
+more than double the trust to rank first."""
+
+MAX_EXPANSIONS = 20_000
+"""At most this many partial paths are expanded by one search (the bound on the work)."""
+
+_DEADLINE_EVERY = 64
+_REL_EPS = 1e-12
 
 
 @dataclass(frozen=True, slots=True)
 class Hop:
     """One tie along a path.
 
-    ``kinds`` is a subset of ``("knows", "collaborated", "introduced", "co-attended")``;
-    ``strength`` is the strength of the knows tie (0 when there is none); ``weight`` the
-    combined weight of the tie.
+    ``kinds`` is a subset of ``("knows", "collaborated", "introduced", "co-attended")``: all the
+    evidence behind the tie. ``evidence`` is the kind that carried it (its strongest evidence)
+    and ``strength`` that evidence's own contribution: the knows strength, the combined
+    collaborations (shared projects at 0.8 each, collaborated ties at their weight), 0.5 for a
+    successful introduction, or the co-attended events at ``min(0.5, 1/(n-1))`` each. ``weight``
+    is the noisy-or of all of it, the factor the hop brings to the path's trust.
     """
 
     source: str
@@ -52,6 +113,7 @@ class Hop:
     kinds: tuple[str, ...]
     strength: float
     weight: float
+    evidence: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,18 +128,38 @@ class Intermediary:
 
 @dataclass(frozen=True, slots=True)
 class WarmPath:
-    """A chain of ties from the source to the target. ``length`` is the number of hops."""
+    """A chain of ties from the source to the target, without detours.
+
+    ``length`` is the number of hops and ``introducers`` the members between the two ends
+    (``length - 1``); ``score = trust * HOP_DISCOUNT ** (length - 1)`` is what the paths are ranked
+    by, and ``rank_reason`` says so in a sentence. ``mutual_contact`` marks a path through a
+    contact the two ends share.
+    """
 
     members: tuple[str, ...]
     hops: tuple[Hop, ...]
     trust: float
     length: int
     intermediaries: tuple[Intermediary, ...] = ()
+    score: float = 0.0
+    introducers: int = 0
+    mutual_contact: bool = False
+    rank_reason: str = ""
 
 
-def _tie_distances(G: nx.Graph[str], start: str, cutoff: int) -> dict[str, int]:
+@dataclass(frozen=True, slots=True)
+class PathSearch:
+    """The answer of :func:`search_warm_paths`: the paths, best first; whether the search ran to
+    its end (``False`` when the deadline or :data:`MAX_EXPANSIONS` stopped it); and how many
+    partial paths it expanded."""
+
+    paths: tuple[WarmPath, ...]
+    complete: bool
+    expanded: int
+
+
+def _tie_distances(adj: Mapping[str, Mapping[str, Mapping[str, Any]]], start: str, cutoff: int) -> dict[str, int]:
     """Hop distances from ``start`` along ties only, up to ``cutoff`` (breadth-first)."""
-    adj = adjacency(G)
     dist = {start: 0}
     frontier = [start]
     for level in range(1, cutoff + 1):
@@ -93,8 +175,16 @@ def _tie_distances(G: nx.Graph[str], start: str, cutoff: int) -> dict[str, int]:
     return dist
 
 
-def _cost(u: str, v: str, d: SupportsGetItem[str, Any]) -> float:
-    return -math.log(d["weight"]) + _HOP_EPSILON
+def is_induced(G: nx.Graph[str], members: tuple[str, ...] | list[str]) -> bool:
+    """Whether no member of ``members`` is tied in ``G`` to one two or more steps further on."""
+    adj = adjacency(G)
+    for i, a in enumerate(members):
+        row = adj[a]
+        for b in members[i + 2:]:
+            d = row.get(b)
+            if d is not None and is_tie(d):
+                return False
+    return True
 
 
 def warm_paths(
@@ -107,12 +197,13 @@ def warm_paths(
     loads: Mapping[str, int] | None = None,
     deadline: float | None = None,
 ) -> list[WarmPath]:
-    """The ``k`` most trusted paths of ties from ``source`` to ``target`` within ``max_hops``.
+    """The ``k`` best induced paths of ties from ``source`` to ``target`` within ``max_hops``.
 
     Parameters
     ----------
     G : networkx.Graph
-        The collaboration graph; only its ties (``structural`` edges) are walked.
+        The collaboration graph; only its ties (``structural`` edges) are walked, and only ties
+        make a detour.
     source, target : str
         Two different nodes of ``G``.
     k : int, default 3
@@ -123,14 +214,16 @@ def warm_paths(
         Node id -> number of open introductions, reported for each intermediary and used as a
         tie-breaker. Defaults to ``G.graph["intro_load"]``.
     deadline : float, optional
-        A :func:`time.monotonic` value; enumeration stops once it has passed and the paths
-        found so far are returned.
+        A :func:`time.monotonic` value; the search stops once it has passed and the paths found
+        so far are returned (none when it has passed before the search starts).
 
     Returns
     -------
     list of WarmPath
-        Best first (see the module docstring for the exact order). Empty when no path of at
-        most ``max_hops`` exists -- that is an answer, not an error.
+        Best first by ``score = trust * HOP_DISCOUNT ** (hops - 1)`` (see the module docstring for
+        the exact order); the best ``min(k, m)`` paths through the ``m`` mutual contacts are
+        always among them. Empty when no path of at most ``max_hops`` exists -- that is an
+        answer, not an error.
 
     Raises
     ------
@@ -139,13 +232,26 @@ def warm_paths(
     ValueError
         If ``source == target``, ``k < 1`` or ``max_hops`` is outside 1..6.
 
-    Notes
-    -----
-    The search is restricted to nodes ``v`` with ``hops(source, v) + hops(v, target) <=
-    max_hops`` (two breadth-first searches), the only nodes any admissible path can visit. Yen's
-    algorithm yields paths by cost, not by hops, so a path longer than ``max_hops`` is skipped
-    rather than ending the search. At most ``200 + 50 k`` candidate paths are examined, which
-    bounds the work on dense graphs.
+    See Also
+    --------
+    search_warm_paths : the same search, also saying whether it ran to its end.
+    """
+    return list(search_warm_paths(G, source, target, k=k, max_hops=max_hops, loads=loads, deadline=deadline).paths)
+
+
+def search_warm_paths(
+    G: nx.Graph[str],
+    source: str,
+    target: str,
+    *,
+    k: int = 3,
+    max_hops: int = 4,
+    loads: Mapping[str, int] | None = None,
+    deadline: float | None = None,
+) -> PathSearch:
+    """:func:`warm_paths`, with whether the search ran to its end and how much it expanded.
+
+    Parameters and errors are those of :func:`warm_paths`.
     """
     for n in (source, target):
         if n not in G:
@@ -158,57 +264,215 @@ def warm_paths(
         raise ValueError(f"max_hops must be between 1 and {MAX_HOPS}")
     if loads is None:
         loads = G.graph.get("intro_load", {})
+    if deadline is not None and time.monotonic() > deadline:
+        return PathSearch((), False, 0)
 
-    from_source = _tie_distances(G, source, max_hops)
-    if target not in from_source:
-        return []
-    from_target = _tie_distances(G, target, max_hops)
-    ball = {v for v, d in from_source.items() if d + from_target.get(v, max_hops + 1) <= max_hops}
     adj = adjacency(G)
-    H: nx.Graph[str] = nx.Graph()
-    H.add_nodes_from(sorted(ball))
-    H.add_edges_from(
-        (a, b, d)
-        for a in sorted(ball)
-        for b, d in adj[a].items()
-        if a < b and b in ball and is_tie(d)
+    tie_rows: dict[str, dict[str, float]] = {}
+
+    def ties_of(n: str) -> dict[str, float]:
+        row = tie_rows.get(n)
+        if row is None:
+            row = tie_rows[n] = {m: float(d["weight"]) for m, d in adj[n].items() if is_tie(d)}
+        return row
+
+    near_source, near_target = ties_of(source), ties_of(target)
+    if target in near_source:  # the tie itself: any longer path has it as a chord
+        return PathSearch(tuple(_explain(_finish(G, [(source, target)], loads, set()))), True, 0)
+    if max_hops < 2:
+        return PathSearch((), True, 0)
+
+    mutual = sorted(set(near_source) & set(near_target))
+    firsts: list[tuple[str, ...]] = [(source, x, target) for x in mutual]
+    if len(firsts) >= k or max_hops < 3:
+        chosen = _finish(G, firsts, loads, set(mutual))[:k]
+        return PathSearch(tuple(_explain(chosen)), True, 0)
+
+    longer, complete, expanded = _longer_paths(
+        adj, ties_of, source, target, need=k - len(firsts), max_hops=max_hops, deadline=deadline
     )
+    result, room = [], k - len(firsts)
+    for p in _finish(G, firsts + longer, loads, set(mutual)):  # every mutual contact, the best longer ones
+        if p.mutual_contact or room > 0:
+            result.append(p)
+            room -= not p.mutual_contact
+    return PathSearch(tuple(_explain(result)), complete, expanded)
 
-    found: list[tuple[float, list[str]]] = []
-    limit_cost: float | None = None
-    for examined, path in enumerate(nx.shortest_simple_paths(H, source, target, weight=_cost), start=1):
-        if deadline is not None and time.monotonic() > deadline:
+
+def _longer_paths(
+    adj: Mapping[str, Mapping[str, Mapping[str, Any]]],
+    ties_of: Callable[[str], dict[str, float]],
+    source: str,
+    target: str,
+    *,
+    need: int,
+    max_hops: int,
+    deadline: float | None,
+) -> tuple[list[tuple[str, ...]], bool, int]:
+    """The ``need`` best induced paths of 3 to ``max_hops`` hops by score (all that tie with the
+    ``need``-th best too), best-first under the bound of the module docstring."""
+    near_source, near_target = ties_of(source), ties_of(target)
+    from_source = _tie_distances(adj, source, max_hops)
+    if target not in from_source:
+        return [], True, 0
+    from_target = _tie_distances(adj, target, max_hops)
+    reach = {v: d for v, d in from_source.items() if d + from_target.get(v, max_hops + 1) <= max_hops}
+
+    # best[h][v]: the best product of weights of a relaxed walk of exactly h hops from v to the
+    # target (see the module docstring); v's own place on the path is at least hops(source, v).
+    best: list[dict[str, float]] = [{target: 1.0}, {v: w for v, w in near_target.items() if v in reach}]
+    for h in range(2, max_hops):
+        layer: dict[str, float] = {}
+        for u, bu in best[h - 1].items():
+            if u in near_source or u == source:  # a successor is never next to the source
+                continue
+            for v, w in ties_of(u).items():
+                if v == target or v in near_target or v not in reach or reach[v] + h > max_hops:
+                    continue
+                value = w * bu
+                if value > layer.get(v, 0.0):
+                    layer[v] = value
+        best.append(layer)
+    discount = [HOP_DISCOUNT**h for h in range(max_hops + 1)]
+
+    def outlook(v: str, left: int) -> float:
+        """max over h <= left of best[h][v] * HOP_DISCOUNT**h."""
+        top = 0.0
+        for h in range(1, min(left, max_hops - 1) + 1):
+            b = best[h].get(v)
+            if b is not None and b * discount[h] > top:
+                top = b * discount[h]
+        return top
+
+    # Heap entries: (-bound, hops, path, trust, done); for a done path the bound is its score.
+    heap: list[tuple[float, int, tuple[str, ...], float, bool]] = []
+    found: list[tuple[str, ...]] = []
+    kth: list[float] = []  # the `need` best scores found, as a min-heap
+
+    def threshold() -> float:
+        return kth[0] * (1.0 - _REL_EPS) if len(kth) >= need else 0.0
+
+    def expand(path: tuple[str, ...], trust: float) -> None:
+        v = path[-1]
+        hops = len(path) - 1
+        earlier = [ties_of(p) for p in path[:-1]]
+        for u, w in ties_of(v).items():
+            if u in path or u == target or any(u in row for row in earlier):
+                continue  # not simple, a 2-hop path (a mutual contact), or a detour
+            t2 = trust * w
+            if u in near_target:  # the target must come next
+                if hops + 2 > max_hops or hops == 0:
+                    continue  # too long, or a mutual contact (offered apart)
+                total = t2 * near_target[u]
+                score = total * discount[hops + 1]
+                if score >= threshold():
+                    heapq.heappush(heap, (-score, hops + 2, (*path, u, target), total, True))
+                continue
+            left = max_hops - hops - 1
+            if left < 2:
+                continue
+            bound = t2 * discount[hops] * outlook(u, left)
+            if bound > 0.0 and bound >= threshold():
+                heapq.heappush(heap, (-bound, hops + 1, (*path, u), t2, False))
+
+    expanded = 1
+    expand((source,), 1.0)
+    complete = True
+    while heap:
+        if len(kth) >= need and -heap[0][0] < threshold():
             break
-        cost = sum(_cost(a, b, H[a][b]) for a, b in zip(path, path[1:], strict=False))
-        if limit_cost is not None and cost > limit_cost + 1e-12:
+        if expanded >= MAX_EXPANSIONS:
+            complete = False
             break
-        if len(path) - 1 <= max_hops:
-            found.append((cost, path))
-            if len(found) == k:
-                limit_cost = cost  # keep collecting exact ties in cost, then sort
-        if examined >= _EXAMINE_BASE + _EXAMINE_PER_PATH * k:
+        if deadline is not None and (expanded - 1) % _DEADLINE_EVERY == 0 and time.monotonic() > deadline:
+            complete = False
             break
+        neg, _, path, trust, done = heapq.heappop(heap)
+        if done:
+            found.append(path)
+            if len(kth) < need:
+                heapq.heappush(kth, -neg)
+            elif -neg > kth[0]:
+                heapq.heapreplace(kth, -neg)
+            continue
+        expanded += 1
+        expand(path, trust)
+    return found, complete, expanded
 
-    result = [_make_path(G, H, p, loads) for _, p in found]
-    result.sort(
-        key=lambda wp: (
-            -round(wp.trust, 12),
-            wp.length,
-            max((i.load for i in wp.intermediaries), default=0),
-            wp.members,
-        )
-    )
-    return result[:k]
+
+def _strongest(d: Mapping[str, Any], event_sizes: Mapping[str, int]) -> tuple[str, float]:
+    """The kind of evidence that carries a tie, and its own noisy-or contribution.
+
+    The projection keeps the knows strength, the introduction flag and the events of a tie, and
+    the noisy-or weight of everything; the collaborations' combined contribution is what remains
+    of the weight once the others are taken out.
+    """
+    knows = float(d.get("knows", 0.0))
+    introduced = INTRODUCTION_WEIGHT if d.get("introduced", False) else 0.0
+    not_events = 1.0
+    for e in d.get("events", ()):
+        not_events *= 1.0 - event_weight(event_sizes.get(e, 0))
+    collaborated = 0.0
+    if d.get("collaborated", 0) > 0:
+        rest = (1.0 - knows) * not_events * (1.0 - introduced)
+        collaborated = 1.0 if rest <= 0.0 else 1.0 - (1.0 - float(d["weight"])) / rest
+        collaborated = round(min(1.0, max(0.0, collaborated)), 12)
+    candidates = [("knows", knows), ("collaborated", collaborated), ("introduced", introduced),
+                  ("co-attended", 1.0 - not_events)]
+    kind, value = max(candidates, key=lambda c: c[1])  # max keeps the first of equals
+    return (kind, value) if value > 0.0 else ("", 0.0)
 
 
-def _make_path(G: nx.Graph[str], H: nx.Graph[str], path: list[str], loads: Mapping[str, int]) -> WarmPath:
-    hops = []
-    trust = 1.0
-    for a, b in zip(path, path[1:], strict=False):  # consecutive pairs: one fewer than nodes
-        d = H[a][b]
-        trust *= d["weight"]
-        hops.append(Hop(a, b, edge_kinds(d), float(d.get("knows", 0.0)), float(d["weight"])))
-    inter = tuple(
-        Intermediary(n, G.nodes[n].get("name", n), int(loads.get(n, 0))) for n in path[1:-1]
-    )
-    return WarmPath(tuple(path), tuple(hops), trust, len(path) - 1, inter)
+def _finish(
+    G: nx.Graph[str], paths: Sequence[tuple[str, ...]], loads: Mapping[str, int], mutual: set[str]
+) -> list[WarmPath]:
+    """WarmPaths for the paths, in the order of the module docstring."""
+    adj = adjacency(G)
+    sizes: Mapping[str, int] = G.graph.get("event_sizes", {})
+    result = []
+    for path in paths:
+        hops = []
+        trust = 1.0
+        for a, b in zip(path, path[1:], strict=False):  # consecutive pairs: one fewer than nodes
+            d = adj[a][b]
+            w = float(d["weight"])
+            trust *= w
+            kind, strength = _strongest(d, sizes)
+            hops.append(Hop(a, b, edge_kinds(d), strength, w, kind))
+        inter = tuple(Intermediary(n, G.nodes[n].get("name", n), int(loads.get(n, 0))) for n in path[1:-1])
+        length = len(path) - 1
+        result.append(WarmPath(
+            members=tuple(path), hops=tuple(hops), trust=trust, length=length, intermediaries=inter,
+            score=trust * HOP_DISCOUNT ** (length - 1), introducers=length - 1,
+            mutual_contact=length == 2 and path[1] in mutual,
+        ))
+    result.sort(key=lambda p: (
+        -round(p.score, 12), p.length, -round(p.trust, 12), max((i.load for i in p.intermediaries), default=0),
+        p.members,
+    ))
+    return result
+
+
+def _introducers(n: int) -> str:
+    return "no introducer (a direct tie)" if n == 0 else f"{n} introducer{'s' if n != 1 else ''}"
+
+
+def _explain(paths: list[WarmPath]) -> list[WarmPath]:
+    """Each path with its ``rank_reason``: the rule applied to it, and why it comes before
+    shorter paths below it when it does."""
+    out = []
+    for i, p in enumerate(paths):
+        reason = f"{_introducers(p.introducers)}"
+        if p.mutual_contact:
+            reason += f" ({p.intermediaries[0].name}, a contact you share)"
+        reason += f"; trust {p.trust:.2f}"
+        if p.introducers > 0:
+            reason += f"; score {p.score:.3f} = trust × {HOP_DISCOUNT:g}^{p.introducers}"
+        shorter = [q for q in paths[i + 1:] if q.length < p.length]
+        if shorter:
+            q = shorter[0]  # the best of them
+            extra = p.length - q.length
+            reason += (f"; ahead of the {_introducers(q.introducers)} path below: its trust is more than "
+                       f"{1 / HOP_DISCOUNT ** extra:g} times {q.trust:.2f}")
+        out.append(replace(p, rank_reason=reason))
+    return out
