@@ -14,7 +14,6 @@ Nothing here queries the database.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -25,15 +24,11 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Literal, get_args
 
 import networkx as nx
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from graph_service.analytics import edge_kinds, is_tie
 from graph_service.analytics.brokerage import BrokerageRoles
 from graph_service.interchange import Document
-from graph_service.services import analyses
-from graph_service.services.imports import CSV_COLUMNS
+from graph_service.services import analyses, spreadsheets
 from graph_service.services.views import GraphView
 from graph_service.web.colours import OTHER_COLOUR, subsector_colour, subsector_name
 from graph_service.web.ecosystem import member_positions
@@ -77,16 +72,10 @@ GEXF_NS: Final = "http://gexf.net/1.3"
 GEXF_VIZ_NS: Final = "http://gexf.net/1.3/viz"
 _XSI_NS: Final = "http://www.w3.org/2001/XMLSchema-instance"
 
-SHEETS: Final[dict[str, tuple[str, ...]]] = {
-    "members": CSV_COLUMNS,
-    "ties": ("source", "target", "kind", "weight", "since", "confirmed"),
-    "projects": ("id", "title", "kind", "requires", "team", "client", "status", "start", "end"),
-    "events": ("id", "title", "date", "format", "theme", "attendees"),
-    "organisations": ("id", "name", "cluster", "city", "website"),
-    "skills": ("id", "name", "subsector"),
-}
-"""The workbook's sheets and their columns: the interchange document's field names (the members'
-are the CSV import's columns), so the workbook can be imported back."""
+SHEETS: Final[dict[str, tuple[str, ...]]] = {sheet.name: sheet.names for sheet in spreadsheets.SHEETS}
+"""The workbook's sheets and their columns, as the import reads them (one definition, in
+:data:`graph_service.services.spreadsheets.SHEETS`: the interchange document's field names), so
+an exported workbook can be edited and imported back."""
 
 _ROLES: Final = ("coordinator", "consultant", "gatekeeper", "representative", "liaison")
 
@@ -248,77 +237,17 @@ def to_json(data: ExportData, *, with_nulls: bool = False) -> bytes:
     return (json.dumps(dumped, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def _cell(value: Any) -> Any:
-    """A record's value as a spreadsheet cell: lists joined with ';', None as empty."""
-    if value is None:
-        return None
-    if isinstance(value, list | tuple):
-        return ";".join(str(v) for v in value)
-    return value
-
-
-def _rows(records: Sequence[Any], columns: Sequence[str]) -> list[list[Any]]:
-    return [[_cell(getattr(r, c)) for c in columns] for r in records]
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
 def to_csv(data: ExportData) -> bytes:
     """The members in the columns of the member-spreadsheet import (lists joined with ';'),
     UTF-8, so that export → edit → import is a round trip."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in _rows(data.document.members, CSV_COLUMNS):
-        writer.writerow([_text(v) for v in row])
-    return buffer.getvalue().encode("utf-8")
-
-
-def _sheet_records(doc: Document, sheet: str) -> Sequence[Any]:
-    records: dict[str, Sequence[Any]] = {
-        "members": doc.members, "ties": doc.ties, "projects": doc.projects, "events": doc.events,
-        "organisations": doc.organisations, "skills": doc.skills,
-    }
-    return records[sheet]
+    return spreadsheets.members_csv(data.document.members)
 
 
 def to_xlsx(data: ExportData) -> bytes:
-    """An Excel workbook, one sheet per kind (:data:`SHEETS`): a bold header row of field names,
-    then one row per record; lists joined with ';', dates as date cells (``yyyy-mm-dd``)."""
-    wb = Workbook()
-    created = dt.datetime.combine(data.day, dt.time())
-    wb.properties.creator = "graph-service"
-    wb.properties.created = created
-    wb.properties.modified = created
-    first = True
-    for sheet, columns in SHEETS.items():
-        ws = wb.active if first else wb.create_sheet()
-        assert ws is not None  # a new workbook has an active sheet
-        ws.title = sheet
-        first = False
-        ws.append(list(columns))
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in _rows(_sheet_records(data.document, sheet), columns):
-            ws.append(row)
-        for i, column in enumerate(columns, start=1):
-            letter = get_column_letter(i)
-            for cell in ws[letter][1:]:
-                if isinstance(cell.value, dt.date):
-                    cell.number_format = "yyyy-mm-dd"
-            ws.column_dimensions[letter].width = max(10, min(50, len(column) + 4))
-        ws.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    """An Excel workbook, one sheet per kind (:data:`SHEETS`, the import's columns): a bold
+    header row, then one row per record; lists joined with ';', dates as date cells
+    (``yyyy-mm-dd``). The same document on the same day gives the same bytes."""
+    return spreadsheets.write_workbook(data.document, data.day)
 
 
 # -- graphs ----------------------------------------------------------------------------------------------
