@@ -90,24 +90,73 @@ def _show_preview(plan: documents.ImportPlan, as_json: bool) -> None:
         out.print("No problem: the import would be accepted.")
 
 
+def _read_for_import(db: Database, file: Path) -> Draft:
+    """The file as given: a workbook with a progress bar as its rows are read, a CSV or JSON file
+    at once. A spreadsheet may name the graph's skills by display name."""
+    from graph_service.services import imports, spreadsheets
+
+    if file.suffix.lower() != ".xlsx":
+        return imports.read_document_file(file, db)
+    with spreadsheets.open_workbook(file) as book, progress("reading", book.rows) as advance:
+        return book.draft(imports.known_skills(db), progress=advance)
+
+
+def _write_template(target: Path) -> None:
+    """``import --template FILE``: the empty workbook whose columns the import reads."""
+    import datetime as dt
+
+    from graph_service.services import spreadsheets
+
+    body = spreadsheets.write_template(dt.date.today())
+    if str(target) == "-":
+        sys.stdout.buffer.write(body)
+        sys.stdout.flush()
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(body)
+    out.print(f"Wrote the workbook template ({len(body):,} bytes) to {target}: a README sheet explains "
+              "every column; fill in the sheets and run 'graph-service import' on it.", highlight=False)
+
+
 def import_cmd(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A JSON document or a CSV spreadsheet.")],
+    file: Annotated[Path | None, typer.Argument(
+        exists=True, dir_okay=False, show_default=False,
+        help="A JSON document, a CSV member spreadsheet or an Excel workbook (.xlsx).")] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Replace the whole graph with the document.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only show what the import would do (created, "
                                           "updated field by field, unchanged, problems); write nothing.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="With --dry-run: the answer as JSON.")] = False,
+    template: Annotated[Path | None, typer.Option(
+        "--template", dir_okay=False, metavar="FILE",
+        help="Write the empty workbook to fill in (.xlsx: the export's sheets and columns, and a README sheet "
+        "explaining them) to FILE ('-' for stdout), and import nothing.")] = None,
 ) -> None:
-    """Import an interchange document (JSON) or a member spreadsheet (CSV).
+    """Import an interchange document (JSON), a member spreadsheet (CSV) or a workbook (.xlsx).
 
     A merge (without --replace) sets only the fields each record carries: an absent key or
     column keeps the stored value, null or an empty cell clears it (see docs/format.md)."""
     from graph_service.services.imports import csv_problems, read_document_file
 
-    try:
-        doc = read_document_file(file)
-    except DocumentInvalid as exc:
-        raise _refused(exc) from None
+    if template is not None:
+        if file is not None:
+            raise fail("--template writes the template and imports nothing: give FILE or --template", code=2)
+        _write_template(template)
+        return
+    if file is None:
+        raise fail("give the FILE to import (or --template FILE for the empty workbook)", code=2)
+    spreadsheet = file.suffix.lower() in (".csv", ".xlsx")
+    doc: Draft | None = None
+    if not spreadsheet:  # a JSON document is read (and refused) before the database is opened
+        try:
+            doc = read_document_file(file)
+        except DocumentInvalid as exc:
+            raise _refused(exc) from None
     with connected() as db:
+        if doc is None:
+            try:
+                doc = _read_for_import(db, file)
+            except DocumentInvalid as exc:
+                raise _refused(exc) from None
         began = time.monotonic()
         if dry_run:
             plan = documents.preview_import(db, doc, replace=replace)

@@ -13,8 +13,9 @@ from graph_service.api.schemas import ImportPreview, ImportSummary, Problems, Se
 from graph_service.errors import DocumentInvalid, Forbidden
 from graph_service.interchange import Document, Problem
 from graph_service.merge import Draft, capped, read_draft
-from graph_service.services.imports import csv_problems, parse_members_csv
+from graph_service.services import imports, spreadsheets
 from graph_service.store import documents
+from graph_service.store.database import Database
 from graph_service.web import exports
 
 router = APIRouter(tags=["import and export"])
@@ -23,13 +24,14 @@ _DOC_SCHEMA_REF = {"$ref": "#/components/schemas/Document"}
 
 
 def _is_csv(request: Request) -> bool:
-    return request.headers.get("content-type", "").split(";")[0].strip().lower() in ("text/csv", "application/csv")
+    return imports.body_kind(request.headers.get("content-type", "")) == "csv"
 
 
-async def _body_document(request: Request) -> Draft:
+async def _body_document(request: Request, db: Database) -> Draft:
     raw = await request.body()
-    if _is_csv(request):
-        return parse_members_csv(raw.decode("utf-8-sig", errors="replace"))
+    kind = imports.body_kind(request.headers.get("content-type", ""))
+    if kind != "json":  # a spreadsheet: read off the event loop (a workbook may be large)
+        return await run_in_threadpool(imports.read_spreadsheet, db, raw, kind)
     try:
         data: Any = json.loads(raw or b"null")
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -39,7 +41,7 @@ async def _body_document(request: Request) -> Draft:
 
 def _refused(exc: DocumentInvalid, csv_body: bool) -> JSONResponse:
     """The 422 answer: the first 200 problems, and how many there are."""
-    listed, detail = capped((csv_problems(exc) if csv_body else exc).problems)
+    listed, detail = capped((imports.csv_problems(exc) if csv_body else exc).problems)
     return JSONResponse(status_code=422, content=Problems(detail=detail, problems=listed).model_dump())
 
 
@@ -50,7 +52,11 @@ def _refused(exc: DocumentInvalid, csv_body: bool) -> JSONResponse:
                      "'detail'), with its place; nothing was written."}},
     openapi_extra={"requestBody": {"required": True, "content": {
         "application/json": {"schema": _DOC_SCHEMA_REF},
-        "text/csv": {"schema": {"type": "string", "description": "A member spreadsheet, one row per member."}},
+        "text/csv": {"schema": {"type": "string", "description": "A member spreadsheet, one row per member "
+                                "(',' or ';'; UTF-8 or Windows-1252)."}},
+        spreadsheets.XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary", "description":
+                                                  "A workbook, one sheet per kind (the columns of "
+                                                  "GET /api/v1/import/template.xlsx)."}},
     }}},
 )
 async def import_document(
@@ -59,10 +65,11 @@ async def import_document(
     dry_run: Annotated[bool, Query(description="Only answer what the import would do (created, updated "
                                    "field by field, unchanged, problems); write nothing.")] = False,
 ) -> ImportSummary | ImportPreview | JSONResponse:
-    """Load an interchange document (JSON) or a member spreadsheet (CSV). Checked whole first; a
-    merge sets only the fields each record carries (see "Merge rules" in docs/format.md)."""
+    """Load an interchange document (JSON), a member spreadsheet (CSV) or a workbook (xlsx).
+    Checked whole first; a merge sets only the fields each record carries (see "Merge rules" in
+    docs/format.md)."""
     try:
-        doc = await _body_document(request)
+        doc = await _body_document(request, db)
         if dry_run:
             plan = await run_in_threadpool(documents.preview_import, db, doc, replace=replace)
             listed, detail = capped(plan.problems)
@@ -78,6 +85,24 @@ async def import_document(
     except DocumentInvalid as exc:
         return _refused(exc, _is_csv(request))
     return ImportSummary(replaced=result.replaced, counts=result.counts, transactions=result.transactions)
+
+
+@router.get(
+    "/import/template.xlsx",
+    response_class=Response,
+    responses={200: {"description": "The empty workbook to fill in and import: a README sheet explaining every "
+                     "column, then one sheet per kind with its header row (the export's columns).",
+                     "content": {spreadsheets.XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+                     "headers": {"Content-Disposition": {
+                         "schema": {"type": "string"},
+                         "description": 'attachment; filename="cluster-template.xlsx"'}}}},
+)
+def import_template() -> Response:
+    """The import's workbook template: the export's sheets and columns, empty, with a README sheet
+    of column descriptions, types, allowed values and examples."""
+    body = spreadsheets.write_template(dt.date.today())
+    return Response(content=body, media_type=spreadsheets.XLSX_MEDIA_TYPE,
+                    headers={"Content-Disposition": 'attachment; filename="cluster-template.xlsx"'})
 
 
 # The export is open to every caller (each gets their consented view), so it has a router of its
