@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from graph_service.analytics import MAX_HOPS, Recommendation, UnknownMember, WarmPath, recommend, warm_paths
+from graph_service.analytics.recommendations import LinkModel, fit_link_model
 from graph_service.errors import InvalidRequest, NotFound
 from graph_service.services.views import GraphView
 from graph_service.store.database import Database
 from graph_service.store.recommendations import impression_counts, record_impressions
 
-__all__ = ["Recommendations", "Paths", "recommendations_for", "paths_between", "ignored_penalty",
+__all__ = ["Recommendations", "Paths", "recommendations_for", "link_model", "paths_between", "ignored_penalty",
            "FREE_SHOWS", "IGNORED_DECAY"]
 
 # A suggestion shown more than FREE_SHOWS times without anyone acting on it loses rank: its score
@@ -47,6 +48,13 @@ class Paths:
     complete: bool
 
 
+def link_model(view: GraphView) -> LinkModel | None:
+    """The link predictor of ``view``, fitted on its members' ties (seed 0) once per graph version
+    and view: the same graph gives the same model. None (the classic score is used) when the view
+    has too few ties to learn from."""
+    return view.memo(("recommendations.link_model",), lambda projection: fit_link_model(projection.members))
+
+
 def recommendations_for(
     view: GraphView,
     member_id: str,
@@ -63,6 +71,8 @@ def recommendations_for(
 
     Computed on ``view``: candidates, scores, reasons and shared-contact counts only come from
     the members and ties that view holds.
+    Ranked by the learned link predictor of the view (:func:`link_model`) plus the subsector
+    bonus; the classic score when the view has too few ties to learn from.
     With ``db``, suggestions shown before and ignored lose rank (:func:`ignored_penalty`); with
     ``record`` too, the ones returned now are remembered as shown to the member.
     """
@@ -77,10 +87,11 @@ def recommendations_for(
         for other, count in impression_counts(db, member_id).items():
             if (p := ignored_penalty(count)) < 1.0:
                 penalties[other] = p
+    model = link_model(view)
     try:
         items = recommend(
             G, member_id, limit=limit, subsector=subsector, skill=skill, cross_sector=cross_sector,
-            include_organisations=organisations, penalties=penalties,
+            include_organisations=organisations, penalties=penalties, model=model,
         )
     except UnknownMember:
         raise NotFound("member", member_id) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
 from datetime import date
@@ -458,3 +459,134 @@ def test_equal_bounds_from_different_skill_products():
     assert [r.id for r in recs] == ["v1"]
     assert [r.id for r in same(G, "u", limit=2)] == ["v1", "v5"]
     assert len({r.score for r in recommend(G, "u")}) == 1
+
+
+# --- issue 13: the learned link predictor, short skill lists, near ties -------------------------
+
+from graph_service.analytics.recommendations import LinkModel, fit_link_model  # noqa: E402
+from graph_service.analytics.recommendations.learned import without_ties  # noqa: E402
+from graph_service.analytics.recommendations.reasons import (  # noqa: E402
+    close_scores,
+    explain_near_ties,
+)
+
+
+def _events_graph(doc_factory):
+    """120 members in 12 round tables of 10; ties fall inside a table (probability 0.35) and a
+    few at random (noise that gives everyone shared contacts across tables). The signal is in the
+    shared events, not in the shared contacts."""
+    rng = random.Random(3)
+    members = [f"m{i:03d}" for i in range(120)]
+    tables = [members[i:i + 10] for i in range(0, 120, 10)]
+    ties = set()
+    for t in tables:
+        for i, a in enumerate(t):
+            for b in t[i + 1:]:
+                if rng.random() < 0.35:
+                    ties.add((a, b))
+    while len(ties) < 330:
+        a, b = sorted(rng.sample(members, 2))
+        ties.add((a, b))
+    events = [(f"e{k:02d}", t) for k, t in enumerate(tables)]
+    return build_collaboration_graph(doc_factory(members, sorted(ties), events=events))
+
+
+def _auc(pos, neg):
+    return sum(1.0 if p > q else 0.5 if p == q else 0.0 for p in pos for q in neg) / (len(pos) * len(neg))
+
+
+def test_learned_model_beats_resource_allocation_when_the_signal_is_in_events(doc_factory):
+    G = _events_graph(doc_factory)
+    ties = sorted((min(a, b), max(a, b)) for a, b, d in G.edges(data=True) if d["structural"])
+    hidden = sorted(random.Random(11).sample(ties, 40))
+    H = without_ties(G, hidden)
+    model = fit_link_model(H, seed=0)
+    assert model is not None and model.positives >= 30
+    assert model.coef[model.features.index("shared_events")] > 0
+    rng = random.Random(12)
+    tied = set(ties)
+    members = sorted(H.nodes)
+    neg = []
+    while len(neg) < 300:
+        a, b = sorted(rng.sample(members, 2))
+        if (a, b) not in tied:
+            neg.append((a, b))
+    learned_auc = _auc(score_pairs(H, hidden, "learned", model=model), score_pairs(H, neg, "learned", model=model))
+    ra_auc = _auc(score_pairs(H, hidden, "resource_allocation"), score_pairs(H, neg, "resource_allocation"))
+    assert learned_auc > ra_auc + 0.1, (learned_auc, ra_auc)
+
+
+def test_learned_model_is_deterministic(doc_factory):
+    G = _events_graph(doc_factory)
+    m1, m2 = fit_link_model(G, seed=0), fit_link_model(_events_graph(doc_factory), seed=0)
+    assert m1 == m2 and isinstance(m1, LinkModel)
+    assert recommend(G, "m005", model=m1) == recommend(G, "m005", model=m2)
+    assert fit_link_model(G, seed=1) != m1  # another seed draws other pairs
+
+
+def test_too_few_ties_give_no_model(star):
+    assert fit_link_model(star) is None
+
+
+def test_learned_top_k_is_the_exact_top_of_every_node(doc_factory):
+    G = _events_graph(doc_factory)
+    model = fit_link_model(G, seed=0)
+    assert model is not None
+    for u in ("m000", "m057", "m119"):
+        tied = {v for v, d in G[u].items() if d["structural"]}
+        others = [v for v in sorted(G.nodes) if v != u and v not in tied]
+        scores = score_pairs(G, [(u, v) for v in others], "learned", model=model)
+        expected = sorted(zip(scores, others), key=lambda t: (-t[0], t[1]))[:7]
+        got = recommend(G, u, limit=7, model=model)
+        assert [r.id for r in got] == [v for _, v in expected]
+        assert [r.score for r in got] == pytest.approx([s for s, _ in expected])
+        assert all(0 < len(r.reasons) <= 5 for r in got)
+        assert all(r.components["probability"] <= 1.0 for r in got)
+
+
+def test_learned_reasons_name_the_evidence_that_carried_the_score(doc_factory):
+    G = _events_graph(doc_factory)
+    model = fit_link_model(G, seed=0)
+    assert model is not None
+    top = recommend(G, "m000", limit=3, model=model)[0]
+    assert top.shared_events  # a member of m000's round table
+    best = max(("structure", "events", "skills", "subsector", "activity"), key=lambda k: top.components[k])
+    assert top.reasons[0].startswith({"events": "You both attended", "structure": "You both know"}.get(best, ""))
+
+
+def test_skills_reason_names_at_most_three_skills(doc_factory):
+    skills = {s: s.capitalize() for s in ("s1", "s2", "s3", "s4", "s5", "s6")}
+    doc = doc_factory(
+        {"a": {"skills": ["x"]}, "b": {}, "c": {"skills": list(skills)}, "d": {"skills": ["s1", "s2", "s3"]}},
+        [("a", "b"), ("b", "c"), ("b", "d")],
+        skills={**skills, "x": "X"},
+    )
+    G = build_collaboration_graph(doc)
+    recs = {r.id: r for r in recommend(G, "a")}
+    (c_sentence,) = [s for s in recs["c"].reasons if s.startswith("Brings skills")]
+    assert c_sentence.endswith(" and 4 more.") and c_sentence.count(",") == 1
+    (d_sentence,) = [s for s in recs["d"].reasons if s.startswith("Brings skills")]
+    assert d_sentence == "Brings skills you lack: S1, S2 and S3."
+
+
+def test_near_tie_sentence_when_and_only_when_scores_are_close(star):
+    recs = recommend(star, "a")
+    c, d, e = recs
+    # c (0.75 + content) is far above d; d and e have equal scores
+    assert not close_scores(c.score, d.score)
+    assert not any(s.startswith("Ranked above") for s in c.reasons)
+    assert d.score == e.score
+    assert d.reasons[-1] == "Ranked above Eve: the same score; listed in id order."
+    assert not any(s.startswith("Ranked above") for s in e.reasons)  # the last has nobody below
+
+    def rec(ident, score, contacts, events=()):
+        return dataclasses.replace(c, id=ident, name=ident.upper(), score=score, reasons=("r",),
+                                   shared_contact_count=contacts, shared_events=tuple(events),
+                                   components={"structure": score, "events": 0.0, "skills": 0.0,
+                                               "subsector": 0.0, "penalty": 1.0})
+
+    x, y, z = rec("x", 0.211, 4), rec("y", 0.205, 2), rec("z", 0.100, 1)
+    out = explain_near_ties([x, y, z])
+    assert out[0].reasons == ("r", "Ranked above Y: 2 more shared contacts.")
+    assert out[1].reasons == ("r",) and out[2].reasons == ("r",)  # 0.100 is not within 5% of 0.205
+    assert explain_near_ties([x, y], share=0.01)[0].reasons == ("r",)

@@ -60,11 +60,14 @@ from graph_service.analytics.recommendations.baselines import (
     score_pairs,
 )
 from graph_service.analytics.recommendations.index import clear_recommendation_index
+from graph_service.analytics.recommendations.learned import LinkModel, fit_link_model
 from graph_service.analytics.recommendations.reasons import Recommendation
 from graph_service.analytics.recommendations.recommender import recommend
 from graph_service.analytics.recommendations.score import RecommenderWeights
 
 __all__ = [
+    "LinkModel",
+    "fit_link_model",
     "RecommenderWeights",
     "Recommendation",
     "PairMethod",

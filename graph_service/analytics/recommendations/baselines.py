@@ -9,6 +9,7 @@ from typing import Literal
 
 import networkx as nx
 
+from graph_service.analytics.recommendations.learned import LinkModel, learned_scores
 from graph_service.analytics.recommendations.score import (
     RecommenderWeights,
     _check_member,
@@ -17,7 +18,7 @@ from graph_service.analytics.recommendations.score import (
 )
 from graph_service.errors import UnknownMember
 
-PairMethod = Literal["recommender", "common_neighbours", "adamic_adar", "resource_allocation", "random"]
+PairMethod = Literal["recommender", "learned", "common_neighbours", "adamic_adar", "resource_allocation", "random"]
 
 def _baseline(G: nx.Graph[str], member_id: str, per_neighbour: Callable[[int], float]) -> dict[str, float]:
     _check_member(G, member_id, allow_organisation=True)
@@ -63,6 +64,7 @@ def score_pairs(
     *,
     weights: RecommenderWeights | None = None,
     seed: int = 0,
+    model: LinkModel | None = None,
 ) -> list[float]:
     """Score arbitrary ``(u, v)`` pairs with one method, e.g. to compute an AUC.
 
@@ -73,13 +75,16 @@ def score_pairs(
     pairs : iterable of (str, str)
         Pairs to score; ``u`` is the member the recommendation is for (the recommender score
         is not symmetric: complementary skills are the ones ``u`` lacks).
-    method : {"recommender", "common_neighbours", "adamic_adar", "resource_allocation", "random"}
+    method : {"recommender", "learned", "common_neighbours", "adamic_adar", "resource_allocation", "random"}
         ``recommender`` is the full :func:`recommend` score without filters or penalties;
-        ``random`` draws uniform numbers from ``random.Random(seed)``.
+        ``learned`` is :func:`recommend`'s score with ``model`` (probability plus subsector
+        bonus), without penalties; ``random`` draws uniform numbers from ``random.Random(seed)``.
     weights : RecommenderWeights, optional
         Constants of the recommender score.
     seed : int, default 0
         Seed of the ``random`` method.
+    model : LinkModel, optional
+        The fitted model of the ``learned`` method (required for it).
 
     Returns
     -------
@@ -101,6 +106,19 @@ def score_pairs(
     if method == "random":
         rng = random.Random(seed)
         return [rng.random() for _ in pairs]
+    if method == "learned":
+        if model is None:
+            raise ValueError("the 'learned' method needs a model")
+        by_u: dict[str, list[int]] = {}
+        for k, (u, _) in enumerate(pairs):
+            by_u.setdefault(u, []).append(k)
+        scores = [0.0] * len(pairs)
+        for u in sorted(by_u):
+            table, _, P, S = learned_scores(G, model, u)
+            for k in by_u[u]:
+                r = table.rank[pairs[k][1]]
+                scores[k] = float(P[r] + model.subsector_bonus * S[r])
+        return scores
     scorer = _Scorer(G, weights or RecommenderWeights())
     if method == "recommender":
         return [scorer.score(scorer.context(u), v, G.nodes[v]) for u, v in pairs]

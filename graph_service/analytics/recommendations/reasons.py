@@ -204,3 +204,69 @@ def explain_near_ties(items: Sequence[Recommendation], share: float = NEAR_TIE) 
         if close_scores(a.score, b.score, share):
             out[i] = replace(out[i], reasons=out[i].reasons + (near_tie_sentence(a, b),))
     return out
+
+
+_MAX_REASONS = 3
+
+
+def _explain_learned(
+    G: nx.Graph[str],
+    scorer: _Scorer,
+    ctx: _Context,
+    v: str,
+    score: float,
+    penalty: float,
+    parts: Mapping[str, float],
+    viewer_can_see: Callable[[str], bool] | None,
+) -> Recommendation:
+    """The recommendation of ``v`` under the learned model: ``parts`` holds the contributions of
+    the evidence (log-odds, by ``components`` key), ``probability`` and ``bonus``; the reasons
+    are the evidence with the largest positive contributions, then the subsector bonus."""
+    vdata = G.nodes[v]
+    components = dict(parts)
+    components["penalty"] = penalty
+    contacts = sorted(ctx.common.get(v, ()), key=lambda z: (scorer.tie_degree(z), z))
+    comp_skills = sorted(ctx.complementary_skills(vdata), key=lambda s: (-scorer.rarity(s), s))
+    shared_skills = sorted(ctx.skills.intersection(vdata.get("skills", ())),
+                           key=lambda s: (-scorer.rarity(s), s))
+    bridged = ctx.bridged_subsectors(vdata)
+    events = sorted(ctx.shared_events(vdata), key=lambda e: (scorer.event_sizes.get(e, 0), e))
+    visible = [z for z in contacts if viewer_can_see is None or viewer_can_see(z)]
+    skill_names = G.graph.get("skill_names", {})
+    sentences: dict[str, str] = {}
+    if contacts:
+        sentences["structure"] = _contacts_reason([G.nodes[z].get("name", z) for z in visible], len(contacts))
+    else:
+        sentences["structure"] = "Close to you in the network, through contacts of your contacts."
+    if events:
+        sentences["events"] = _events_reason(events, G.graph.get("event_titles", {}), scorer.event_sizes)
+    if comp_skills:
+        sentences["skills"] = _skills_reason([skill_names.get(s, s) for s in comp_skills])
+    elif shared_skills:
+        sentences["skills"] = _skills_reason([skill_names.get(s, s) for s in shared_skills], "Shares your skills")
+    primary = vdata.get("subsector")
+    if primary is not None and primary == ctx.primary:
+        sentences["subsector"] = f"Works in your subsector, {_subsector_name(primary)}."
+    ties = scorer.tie_degree(v)
+    if ties:
+        sentences["activity"] = f"Active in the network: {ties} tie{'s' if ties != 1 else ''}."
+    order = ["structure", "events", "skills", "subsector", "activity"]
+    order.sort(key=lambda k: -components.get(k, 0.0))  # stable: the fixed order breaks ties
+    reasons = [sentences[k] for k in order if k in sentences and components.get(k, 0.0) > 0.0][:_MAX_REASONS]
+    if bridged and components.get("bonus", 0.0) > 0.0:
+        reasons.append(_subsector_reason(bridged))
+    if not reasons and order[0] in sentences:
+        reasons.append(sentences[order[0]])  # nothing is above average: the least weak evidence
+    return Recommendation(
+        id=v,
+        name=vdata.get("name", v),
+        score=score,
+        components=components,
+        reasons=tuple(reasons),
+        shared_contacts=tuple(visible),
+        complementary_skills=tuple(comp_skills),
+        shared_events=tuple(events),
+        subsectors_bridged=tuple(bridged),
+        shared_contact_count=len(contacts),
+        node_type=vdata.get("node_type", "member"),
+    )

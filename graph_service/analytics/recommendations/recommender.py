@@ -5,13 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 import networkx as nx
+import numpy as np
 
 from graph_service.analytics.recommendations.index import _index_for
-from graph_service.analytics.recommendations.reasons import Recommendation, _explain, explain_near_ties
+from graph_service.analytics.recommendations.learned import EVIDENCE, LinkModel, learned_scores
+from graph_service.analytics.recommendations.reasons import (
+    Recommendation,
+    _explain,
+    _explain_learned,
+    explain_near_ties,
+)
 from graph_service.analytics.recommendations.score import (
     NodeData,
     RecommenderWeights,
     _check_member,
+    _Context,
     _Scorer,
 )
 from graph_service.analytics.recommendations.search import _boundable, _scan, _top_k
@@ -32,6 +40,7 @@ def recommend(
     include_organisations: bool = False,
     weights: RecommenderWeights | None = None,
     exhaustive: bool = False,
+    model: LinkModel | None = None,
 ) -> list[Recommendation]:
     """Suggest the people ``member_id`` should meet, best first, each with its reasons.
 
@@ -67,6 +76,12 @@ def recommend(
         Score every node of ``G`` instead of the bounded search, and neither build nor use the
         candidate index. The answer is the same; this is the reference the bounded search is
         tested and benchmarked against, and it is slower on large graphs.
+    model : LinkModel, optional
+        A link predictor fitted on the graph's own ties
+        (:func:`~graph_service.analytics.recommendations.learned.fit_link_model`). With it the
+        score is the predicted probability of a tie plus the subsector bonus, times the penalty;
+        every node is scored (vectorised, one sparse pass per feature) and the reasons come from
+        the largest contributions. ``weights`` and ``exhaustive`` then do not apply.
 
     Returns
     -------
@@ -141,6 +156,8 @@ def recommend(
                 return False
         return viewer_can_see is None or viewer_can_see(v)
 
+    if model is not None:
+        return explain_near_ties(_learned(G, model, scorer, ctx, eligible, penalties, limit, viewer_can_see))
     if index is None:
         best = _scan(scorer, ctx, eligible, penalties, limit)
     else:
@@ -148,3 +165,47 @@ def recommend(
     return explain_near_ties(
         [_explain(G, scorer, ctx, v, score, penalties.get(v, 1.0), viewer_can_see) for score, v in best]
     )
+
+
+def _learned(
+    G: nx.Graph[str],
+    model: LinkModel,
+    scorer: _Scorer,
+    ctx: _Context,
+    eligible: Callable[[str, NodeData], bool],
+    penalties: Mapping[str, float],
+    limit: int,
+    viewer_can_see: Callable[[str], bool] | None,
+) -> list[Recommendation]:
+    """The ``limit`` best eligible nodes under the learned score, exactly: every node is scored
+    at once, then the eligible ones are taken in (score descending, id) order."""
+    table, X, P, S = learned_scores(G, model, ctx.u)
+    final = P + model.subsector_bonus * S
+    for pid, mult in penalties.items():
+        r = table.rank.get(pid)
+        if r is not None:
+            final[r] *= mult
+    order = np.lexsort((np.arange(table.n), -final))
+    chosen: list[int] = []
+    nodes = G.nodes
+    for r in order:
+        v = table.ids[int(r)]
+        if eligible(v, nodes[v]):
+            chosen.append(int(r))
+            if len(chosen) == limit:
+                break
+    if not chosen:
+        return []
+    contrib = model.contributions(X[chosen])
+    keys = sorted(set(EVIDENCE.values()))
+    out: list[Recommendation] = []
+    for row, r in enumerate(chosen):
+        parts = {k: 0.0 for k in keys}
+        for f, name in enumerate(model.features):
+            parts[EVIDENCE[name]] += float(contrib[row, f])
+        parts["probability"] = float(P[r])
+        parts["bonus"] = model.subsector_bonus * float(S[r])
+        v = table.ids[r]
+        out.append(_explain_learned(G, scorer, ctx, v, float(final[r]), penalties.get(v, 1.0), parts,
+                                    viewer_can_see))
+    return out
