@@ -36,6 +36,8 @@ __all__ = [
     "SubsectorId",
     "Text",
     "LongText",
+    "PartyId",
+    "ClusterName",
     "SubsectorRecord",
     "SkillRecord",
     "MemberRecord",
@@ -128,10 +130,14 @@ class MemberRecord(_Record):
     joined: date | None = None
 
 
+# The national cluster an organisation belongs to (one of domain.OTHER_CLUSTERS; only the shape is checked).
+ClusterName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z-]{1,40}$")]
+
+
 class OrganisationRecord(_Record):
     id: PartyId
     name: Text
-    cluster: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z-]{1,40}$")] = Field(
+    cluster: ClusterName = Field(
         description="The national cluster the organisation belongs to, e.g. 'automobility'."
     )
     city: Text | None = None

@@ -22,6 +22,7 @@ from graph_service.api.routes import (
     keys,
     members,
     network,
+    organisations,
     privacy,
     projects,
     session,
@@ -93,7 +94,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     # Every /api/v1 route authenticates first (401/429 before any other work); the routes then
     # check the role and the object. Manager-only areas say so here, once.
     api = APIRouter(prefix="/api/v1", dependencies=[Depends(authenticate)], responses=AUTH_RESPONSES)
-    for module in (members, privacy, ties, network, taxonomy, projects, events, introductions, teams):
+    for module in (members, privacy, ties, network, taxonomy, organisations, projects, events, introductions,
+                   teams):
         api.include_router(module.router)
     for module in (analytics, keys):
         api.include_router(module.router, dependencies=[Depends(manager_only)])

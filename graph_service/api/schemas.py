@@ -7,12 +7,31 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from graph_service.domain import IntroductionStatus, MemberKind, Visibility
-from graph_service.interchange import Id, Language, LongText, Problem, SubsectorId, Text, Website
+from graph_service.domain import EventFormat, IntroductionStatus, MemberKind, ProjectKind, ProjectStatus, Visibility
+from graph_service.interchange import (
+    ClusterName,
+    Id,
+    Language,
+    LongText,
+    PartyId,
+    Problem,
+    SubsectorId,
+    Text,
+    Website,
+)
 
 __all__ = [
     "Page",
     "MemberUpdate",
+    "EventCreate",
+    "EventUpdate",
+    "Attendees",
+    "ProjectCreate",
+    "ProjectUpdate",
+    "Team",
+    "Participant",
+    "OrganisationCreate",
+    "OrganisationUpdate",
     "SubsectorOut",
     "SkillOut",
     "IntroductionOut",
@@ -53,6 +72,125 @@ class MemberUpdate(BaseModel):
     languages: list[Language] | None = Field(default=None, max_length=12)
     description: LongText | None = None
     joined: dt.date | None = None
+
+
+# -- the records the manager keeps (events, projects and tenders, organisations) -------------------
+# A create takes a record's fields, the id optional (left out: the kind's prefix and the next free
+# number, e.g. e-041). An update takes only the fields to change, with the merge rules of an
+# import: a field left out keeps its value, null clears it (a field with a default goes back to
+# it; a required one cannot be cleared), a list given replaces the list.
+_NEW_ID = "Left out: the prefix ({prefix}) and the next free number, e.g. {example}."
+
+
+class EventCreate(BaseModel):
+    """A new event and its attendance."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: Id | None = Field(default=None, description=_NEW_ID.format(prefix="e-", example="e-041"))
+    title: Text
+    date: dt.date
+    format: EventFormat = "networking"
+    theme: Text | None = None
+    attendees: list[Id] = Field(default_factory=list, max_length=5000,
+                                description="Members and organisations who attended, in order.")
+
+
+class EventUpdate(BaseModel):
+    """The fields of an event to change: one left out keeps its value, null clears it, a list given
+    replaces the list."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Text | None = None
+    date: dt.date | None = None
+    format: EventFormat | None = Field(default=None, description="null: back to 'networking'.")
+    theme: Text | None = None
+    attendees: list[Id] | None = Field(default=None, max_length=5000, description="The whole attendance.")
+
+
+class Attendees(BaseModel):
+    """The whole attendance of an event, in order."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    attendees: list[Id] = Field(max_length=5000)
+
+
+class ProjectCreate(BaseModel):
+    """A new past project, or a call for tender (``kind: tender``), with its required skills and team."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: Id | None = Field(default=None, description=_NEW_ID.format(prefix="p-", example="p-061"))
+    title: Text
+    kind: ProjectKind = "project"
+    requires: list[Id] = Field(default_factory=list, max_length=100, description="Skill ids, in order.")
+    team: list[Id] = Field(default_factory=list, max_length=200,
+                           description="Members and organisations on the team, in order.")
+    client: Text | None = None
+    status: ProjectStatus = "completed"
+    start: dt.date | None = None
+    end: dt.date | None = Field(default=None, description="Not before start.")
+
+
+class ProjectUpdate(BaseModel):
+    """The fields of a project to change: one left out keeps its value, null clears it, a list given
+    replaces the list."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Text | None = None
+    kind: ProjectKind | None = Field(default=None, description="null: back to 'project'.")
+    requires: list[Id] | None = Field(default=None, max_length=100, description="Every required skill.")
+    team: list[Id] | None = Field(default=None, max_length=200, description="The whole team.")
+    client: Text | None = None
+    status: ProjectStatus | None = Field(default=None, description="null: back to 'completed'.")
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+class Team(BaseModel):
+    """The whole team of a project, in order."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    team: list[Id] = Field(max_length=200)
+
+
+class Participant(BaseModel):
+    """One attendee of an event, or one on a project's team."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    member: Id = Field(description="A member or organisation id.")
+
+
+class OrganisationCreate(BaseModel):
+    """A new organisation of another national cluster, with the skills it offers."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: PartyId | None = Field(default=None, description=_NEW_ID.format(prefix="o-", example="o-26") +
+                               " Never a member's id.")
+    name: Text
+    cluster: ClusterName = Field(description="The national cluster it belongs to, e.g. 'automobility'.")
+    city: Text | None = None
+    website: Website | None = None
+    skills: list[Id] = Field(default_factory=list, max_length=100, description="Skill ids it offers, in order.")
+
+
+class OrganisationUpdate(BaseModel):
+    """The fields of an organisation to change: one left out keeps its value, null clears it, a list given
+    replaces the list."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Text | None = None
+    cluster: ClusterName | None = None
+    city: Text | None = None
+    website: Website | None = None
+    skills: list[Id] | None = Field(default=None, max_length=100, description="Every skill it offers.")
 
 
 class SubsectorOut(BaseModel):

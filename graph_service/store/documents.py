@@ -49,6 +49,9 @@ __all__ = [
     "ensure_subsectors",
     "clear_graph",
     "member_row",
+    "organisation_row",
+    "project_row",
+    "event_row",
     "introduction_row",
     "without_nulls",
     "SINGLE_TX_ROWS",
@@ -114,7 +117,7 @@ def _skill_row(s: SkillRecord) -> dict[str, Any]:
     return {"id": s.id, "name": s.name, "subsector": s.subsector}
 
 
-def _organisation_row(o: OrganisationRecord) -> dict[str, Any]:
+def organisation_row(o: OrganisationRecord) -> dict[str, Any]:
     return {"id": o.id, "skills": list(o.skills),
             "props": {"name": o.name, "cluster": o.cluster, "city": o.city, "website": o.website}}
 
@@ -124,13 +127,13 @@ def _tie_row(t: TieRecord) -> dict[str, Any]:
             "confirmed": t.confirmed}
 
 
-def _project_row(p: ProjectRecord) -> dict[str, Any]:
+def project_row(p: ProjectRecord) -> dict[str, Any]:
     return {"id": p.id, "requires": list(p.requires), "team": list(p.team),
             "props": {"title": p.title, "kind": p.kind, "client": p.client, "status": p.status,
                       "start": p.start, "end": p.end}}
 
 
-def _event_row(e: EventRecord) -> dict[str, Any]:
+def event_row(e: EventRecord) -> dict[str, Any]:
     return {"id": e.id, "attendees": list(e.attendees),
             "props": {"title": e.title, "date": e.date, "format": e.format, "theme": e.theme}}
 
@@ -139,14 +142,14 @@ def _plan(doc: Document) -> list[tuple[str, str, list[dict[str, Any]]]]:
     """(section, query, rows) in dependency order."""
     plan = [
         ("skills", "skills/upsert_skills", [_skill_row(s) for s in doc.skills]),
-        ("organisations", "organisations/upsert_organisations", [_organisation_row(o) for o in doc.organisations]),
+        ("organisations", "organisations/upsert_organisations", [organisation_row(o) for o in doc.organisations]),
         ("members", "members/upsert_members", [member_row(m) for m in doc.members]),
     ]
     for kind, name in TIE_QUERIES.items():
         plan.append(("ties", name, [_tie_row(t) for t in doc.ties if t.kind == kind]))
     plan += [
-        ("projects", "projects/upsert_projects", [_project_row(p) for p in doc.projects]),
-        ("events", "events/upsert_events", [_event_row(e) for e in doc.events]),
+        ("projects", "projects/upsert_projects", [project_row(p) for p in doc.projects]),
+        ("events", "events/upsert_events", [event_row(e) for e in doc.events]),
         ("introductions", "introductions/upsert_introductions", [introduction_row(x) for x in doc.introductions]),
     ]
     return plan

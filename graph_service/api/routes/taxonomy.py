@@ -6,8 +6,8 @@ from fastapi import APIRouter, Query
 
 from graph_service.api.deps import DatabaseDep
 from graph_service.api.schemas import SkillOut, SubsectorOut
-from graph_service.interchange import OrganisationRecord, SubsectorId
-from graph_service.store import organisations, taxonomy
+from graph_service.interchange import SubsectorId
+from graph_service.store import taxonomy
 from graph_service.store.taxonomy import SkillRow, SubsectorRow
 
 router = APIRouter(tags=["taxonomy"])
@@ -26,9 +26,3 @@ def list_skills(
     cross_cutting: Annotated[bool | None, Query(description="Only cross-cutting (or only subsector) skills.")] = None,
 ) -> list[SkillRow]:
     return taxonomy.list_skills(db, subsector=subsector, cross_cutting=cross_cutting)
-
-
-@router.get("/organisations", response_model=list[OrganisationRecord])
-def list_organisations(db: DatabaseDep) -> list[OrganisationRecord]:
-    """Organisations of the other national clusters that creatives are linked to."""
-    return organisations.list_organisations(db)
