@@ -29,9 +29,9 @@ import argparse
 import math
 import random
 import sys
-from dataclasses import replace
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import networkx as nx

@@ -536,7 +536,7 @@ def test_learned_top_k_is_the_exact_top_of_every_node(doc_factory):
         tied = {v for v, d in G[u].items() if d["structural"]}
         others = [v for v in sorted(G.nodes) if v != u and v not in tied]
         scores = score_pairs(G, [(u, v) for v in others], "learned", model=model)
-        expected = sorted(zip(scores, others), key=lambda t: (-t[0], t[1]))[:7]
+        expected = sorted(zip(scores, others, strict=True), key=lambda t: (-t[0], t[1]))[:7]
         got = recommend(G, u, limit=7, model=model)
         assert [r.id for r in got] == [v for _, v in expected]
         assert [r.score for r in got] == pytest.approx([s for s, _ in expected])
