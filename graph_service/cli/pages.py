@@ -1,6 +1,7 @@
 """The network pages and the ecosystem report as standalone HTML files: ``viz
 ecosystem|member|subsectors|path`` and ``report``. The pages are built by the same code as the
-web pages (:mod:`graph_service.web`), with everything inline."""
+web pages (:mod:`graph_service.web`), with everything inline. ``viz reset-layout`` forgets the
+ecosystem map's kept positions (:mod:`graph_service.services.layout`)."""
 
 from __future__ import annotations
 
@@ -59,6 +60,16 @@ def viz_ecosystem_cmd(
         return render_map(page, inline=True)
 
     _write_page(out_file, build)
+
+
+@viz_app.command("reset-layout")
+def viz_reset_layout_cmd() -> None:
+    """Forget the kept positions of the ecosystem maps: the next map is laid out afresh (seeded)."""
+    from graph_service.services.layout import reset_layouts
+
+    with connected() as db, reported():
+        forgotten = reset_layouts(db)
+    out.print(f"Forgot {forgotten} kept map layout(s); the next ecosystem map is laid out afresh.")
 
 
 @viz_app.command("member")

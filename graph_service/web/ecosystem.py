@@ -2,10 +2,12 @@
 above the size limit, one node per community (or subsector).
 
 Members are coloured by subsector (or community) and sized by brokerage (betweenness, with the
-policy of ``/analytics/bridges``: :mod:`graph_service.web.maps.analyses`). Each community is laid
-out on its own and the communities are placed by the ties between them
-(:func:`~graph_service.web.maps.layout.community_layout`). Above ``threshold`` members the map
-shows communities (or subsectors) as single nodes; clicking one opens its members.
+policy of ``/analytics/bridges``: :mod:`graph_service.web.maps.analyses`). A new graph is laid out
+with each community on its own and the communities placed by the ties between them
+(:func:`~graph_service.web.maps.layout.seeded_layout`); from then on the whole cluster's map is
+stable: each graph version's map starts from the last one's positions, kept in Neo4j, and moves
+only new members and those whose ties changed (:func:`member_positions`). Above ``threshold``
+members the map shows communities (or subsectors) as single nodes; clicking one opens its members.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import numpy as np
 from graph_service.analytics import Community
 from graph_service.domain import SUBSECTOR_BY_ID, SUBSECTOR_IDS
 from graph_service.errors import InvalidRequest, NotFound
+from graph_service.services.layout import keep_layout, kept_layout
 from graph_service.services.views import GraphView, Projection
 from graph_service.web.colours import (
     COMMUNITY_PALETTE,
@@ -31,7 +34,7 @@ from graph_service.web.colours import (
     subsector_name,
 )
 from graph_service.web.maps.analyses import MapAnalyses, communities, map_analyses, ties
-from graph_service.web.maps.layout import community_layout, separate
+from graph_service.web.maps.layout import carry_layout, seeded_layout, separate
 from graph_service.web.maps.model import (
     Colouring,
     MapPage,
@@ -159,26 +162,49 @@ def ecosystem_html(
 
 
 def member_positions(view: GraphView, data: MapAnalyses, members: Iterable[str]) -> dict[str, tuple[float, float]]:
-    """Where the ecosystem map puts ``members``: each community laid out as a group
-    (:func:`~graph_service.web.maps.layout.community_layout`), or, inside a drill-down where they
-    are one community, by its own sub-communities (Louvain, seed 42). Memoised on the view, so
-    the map and the exports (:mod:`graph_service.web.exports`) put everyone in the same place."""
+    """Where the ecosystem map puts ``members``. Memoised on the view, so the map and the exports
+    (:mod:`graph_service.web.exports`) put everyone in the same place.
+
+    * The whole cluster of the view (the ecosystem map, the exports): the **stable layout**. The
+      positions of the view's last map are read from Neo4j
+      (:func:`graph_service.services.layout.kept_layout`) and carried over to this graph version
+      by :func:`~graph_service.web.maps.layout.carry_layout`: removed members disappear, the
+      others keep their positions, new members are placed near their contacts with everyone
+      else fixed, and a member whose ties to members of the last map changed moves by at most
+      :data:`~graph_service.web.maps.layout.NUDGE` pixels. A graph with no kept layout (or with
+      fewer than half of its members on it) gets the seeded layout. The result is kept again
+      (:func:`graph_service.services.layout.keep_layout`, without bumping the version) when it
+      differs from what was kept, so it survives new versions and restarts.
+    * Any other set (a drill-down into a community or subsector, the map cut to its strongest
+      brokers): laid out afresh by :func:`~graph_service.web.maps.layout.seeded_layout`
+      (communities as groups, or, for one community, its own sub-communities; seed 42).
+    """
     chosen = sorted(members)
     T, where = data.ties, data.community_of
+    if len(chosen) == T.number_of_nodes() and all(n in T for n in chosen):
+        return _stable_positions(view, data)
+    return view.memo(("viz", "layout", tuple(chosen)), lambda _p: seeded_layout(T, chosen, where))
 
-    def layout(_p: Projection) -> dict[str, tuple[float, float]]:
-        groups: dict[str, list[str]] = {}
-        for n in chosen:
-            groups.setdefault(where.get(n, n), []).append(n)
-        if len(groups) == 1 and len(chosen) > 2:
-            sub = T.subgraph(chosen)
-            parts = nx.community.louvain_communities(sub, weight="weight", seed=42)
-            ordered = sorted((sorted(p) for p in parts), key=lambda p: (-len(p), p[0]))
-            return community_layout(sub, ordered)
-        ordered = sorted(groups.values(), key=lambda g: (-len(g), g[0]))
-        return community_layout(T.subgraph(chosen), ordered)
 
-    return view.memo(("viz", "layout", tuple(chosen)), layout)
+def _stable_positions(view: GraphView, data: MapAnalyses) -> dict[str, tuple[float, float]]:
+    """The whole cluster's positions, carried from the view's kept layout (see
+    :func:`member_positions`)."""
+    T = data.ties
+
+    def carry(p: Projection) -> dict[str, tuple[float, float]]:
+        kept = kept_layout(view)
+        carried = carry_layout(
+            T,
+            kept.positions if kept is not None else {},
+            kept.ties if kept is not None else (),
+            data.community_of,
+        )
+        ties_now = frozenset((u, v) if u < v else (v, u) for u, v in T.edges() if u != v)
+        if kept is None or kept.positions != carried.positions or kept.ties != ties_now:
+            keep_layout(view, version=p.version, positions=carried.positions, ties=ties_now)
+        return carried.positions
+
+    return view.memo(("viz", "stable-layout"), carry)
 
 
 def _members_map(
