@@ -143,7 +143,7 @@ def test_team_covers_existing_skills_and_names_missing_ones(client: TestClient) 
         m["skills"] = skill_of.get(m["id"], [])
     doc["skills"] = SKILLS + [
         {"id": "virtual-production", "name": "Virtual production", "subsector": "film-audiovisual"}]
-    doc["organisations"] = [{"id": "o-1", "name": "Studio Volume", "cluster": "ict"}]
+    doc["organisations"] = [{"id": "o-1", "name": "Studio Volume", "cluster": "ict", "skills": ["virtual-production"]}]
     doc["projects"] = [{"id": "p-x", "title": "LED stage", "requires": ["virtual-production"], "team": ["o-1", "q1"]},
                        {"id": "t-1", "title": "Tender", "kind": "tender", "status": "open",
                         "requires": ["bim-modelling", "game-design", "sound-design", "virtual-production"]}]

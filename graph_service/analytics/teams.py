@@ -7,6 +7,11 @@ communication cost as the sum of pairwise distances over ties (Kargar & An 2011,
 top-k teams of experts with/without a leader in social networks", CIKM), then by past
 collaboration between the members, then by size. Distances are hop counts on ties; a pair with
 no path within :data:`MAX_DISTANCE` hops counts as :data:`UNREACHABLE`.
+
+A project that already has a team keeps it: its members (``existing``) are in every team, count
+toward the size, and the skills they hold are covered before anyone is added. Each member's part
+is said in words: what they cover, whether they are already on the project, and how they are
+tied to the rest of the team.
 """
 
 from __future__ import annotations
@@ -33,6 +38,10 @@ class TeamMember:
     subsector: str | None
     covers: tuple[str, ...]
     required: bool = False
+    on_project: bool = False
+    """Already on the project's team (kept in every proposed team)."""
+    part: str = ""
+    """This member's part in the team, in words: what they cover, and their tie to the team."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,17 +93,22 @@ def assemble_teams(
     must_include: Iterable[str] = (),
     must_exclude: Iterable[str] = (),
     limit: int = 3,
+    existing: Iterable[str] = (),
 ) -> tuple[list[Team], list[MissingSkill]]:
     """The best ``limit`` teams of at most ``max_size`` members that cover every required skill
     somebody in ``G`` has, and the required skills nobody has.
 
+    ``existing`` is the project's current team: kept in every team (like ``must_include``) and
+    marked ``on_project``.
+
     Raises ``ValueError`` when the constraints contradict each other.
     """
     required = list(dict.fromkeys(required))
-    include = list(dict.fromkeys(must_include))
+    on_project = list(dict.fromkeys(existing))
+    include = list(dict.fromkeys([*on_project, *must_include]))
     exclude = set(must_exclude)
     if set(include) & exclude:
-        raise ValueError("a member cannot be both required and excluded")
+        raise ValueError("a member cannot be both required (or on the project) and excluded")
     if len(include) > max_size:
         raise ValueError("more required members than the maximum team size")
     names = G.graph.get("skill_names", {})
@@ -147,19 +161,46 @@ def assemble_teams(
         worked = sum(1 for a, b in pairs if G.has_edge(a, b) and G.edges[a, b].get("collaborated", 0) > 0)
         ranked.append((cost, -worked, len(team), tuple(sorted(team)), team, diameter, worked))
     ranked.sort(key=lambda r: r[:4])
-    return [_describe(G, r[4], coverable, include, r[0], r[5], r[6]) for r in ranked[:limit]], missing
+    return [_describe(G, r[4], coverable, include, set(on_project), dist, r[0], r[5], r[6])
+            for r in ranked[:limit]], missing
 
 
-def _describe(G: nx.Graph[str], team: list[str], coverable: list[str], include: list[str], cost: int,
-              diameter: int, worked: int) -> Team:
+def _part(G: nx.Graph[str], m: str, team: Sequence[str], covers: Sequence[str], on_project: bool,
+          dist: _Distances) -> str:
+    """One member's part in ``team``, in a sentence: what they cover (or that they are kept for
+    being on the project), and their closest tie to the others."""
     names = G.graph.get("skill_names", {})
+    said = []
+    if on_project:
+        said.append("already on the project's team")
+    if covers:
+        said.append("covers " + ", ".join(names.get(s, s) for s in covers))
+    elif not on_project:
+        said.append("required by the request")
+    others = [o for o in team if o != m]
+    if others:
+        closest = min(others, key=lambda o: (dist.get(m, o), G.nodes[o].get("name", o), o))
+        d, who = dist.get(m, closest), G.nodes[closest].get("name", closest)
+        if d == 1:
+            said.append(f"knows {who}")
+        elif d < UNREACHABLE:
+            said.append(f"{d - 1} introduction{'s' if d != 2 else ''} from {who}")
+        else:
+            said.append("no chain of ties to the rest of the team yet")
+    text = "; ".join(said)
+    return text[:1].upper() + text[1:]
+
+
+def _describe(G: nx.Graph[str], team: list[str], coverable: list[str], include: list[str], on_project: set[str],
+              dist: _Distances, cost: int, diameter: int, worked: int) -> Team:
     coverage: dict[str, str] = {}
     for s in coverable:  # each skill to the first team member (in team order) who has it
         coverage[s] = next(m for m in team if s in _skills(G, m))
     people = tuple(
-        TeamMember(m, G.nodes[m].get("name", m), G.nodes[m].get("subsector"),
-                   tuple(s for s in coverable if coverage[s] == m), m in include)
+        TeamMember(m, G.nodes[m].get("name", m), G.nodes[m].get("subsector"), covers, m in include,
+                   m in on_project, _part(G, m, team, covers, m in on_project, dist))
         for m in team
+        for covers in [tuple(s for s in coverable if coverage[s] == m)]
     )
     reasons = []
     if len(team) > 1:
@@ -174,7 +215,5 @@ def _describe(G: nx.Graph[str], team: list[str], coverable: list[str], include: 
     subs = sorted({p.subsector for p in people if p.subsector})
     if len(subs) > 1:
         reasons.append(f"Brings together {len(subs)} subsectors: {', '.join(subs)}.")
-    for p in people:
-        if p.covers:
-            reasons.append(f"{p.name} covers {', '.join(names.get(s, s) for s in p.covers)}.")
+    reasons.extend(f"{p.name}: {p.part}." for p in people)
     return Team(people, coverage, cost, diameter, worked, tuple(reasons))

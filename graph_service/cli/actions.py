@@ -153,9 +153,11 @@ def team_cmd(
         raise fail("give either --skills or --project")
 
     def compute(db: Database, view: ProjectionCache) -> TeamsAnswer:
-        required = _split(skills) if skills else get_project(db, project or "").requires
+        stored = get_project(db, project) if project else None
+        required = stored.requires if stored else _split(skills)
         return teams_for(view, required, max_size=max_size, must_include=_split(include),
-                         must_exclude=_split(exclude), organisations=organisations)
+                         must_exclude=_split(exclude), organisations=organisations,
+                         existing=stored.team if stored else ())
 
     teams = ask(compute, as_json)
     if teams is None:
@@ -164,10 +166,10 @@ def team_cmd(
     for i, t in enumerate(teams.items, 1):
         table = Table(title=f"Team {i}: communication cost {t.communication_cost}, diameter {t.diameter}, "
                             f"{t.past_collaborations} past collaboration(s)")
-        for col in ("member", "subsector", "covers"):
+        for col in ("member", "subsector", "part in the team"):
             table.add_column(col)
         for m in t.members:
-            table.add_row(f"{m.name} ({m.id})", m.subsector or "-", ", ".join(m.covers))
+            table.add_row(f"{m.name} ({m.id})", m.subsector or "-", m.part)
         out.print(table)
     for missing in teams.missing_skills:
         offers = "; ".join(f"{o.name} ({o.cluster}): {o.why}" for o in missing.organisations) or (

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from graph_service.analytics.recommendations import score_pairs
 from graph_service.analytics.seating import Seating, seat
-from graph_service.analytics.teams import Team, assemble_teams
+from graph_service.analytics.teams import Team, TeamMember, assemble_teams
 from graph_service.errors import InvalidRequest, NotFound
-from graph_service.interchange import Document
+from graph_service.interchange import Document, OrganisationRecord
 from graph_service.services.views import GraphView
 
 __all__ = ["OrganisationOffer", "MissingSkillOut", "TeamsAnswer", "SeatingAnswer", "teams_for", "tables_for"]
@@ -51,31 +51,56 @@ MAX_OFFERS = 5
 
 
 def _offers(doc: Document, skill: str) -> tuple[OrganisationOffer, ...]:
-    """Organisations of other clusters for a skill nobody in the cluster has: first those that
-    worked on projects requiring it, then those tied to most members of the skill's subsector."""
-    orgs = {o.id: o for o in doc.organisations}
-    found: dict[str, OrganisationOffer] = {}
+    """Organisations of other clusters that offer ``skill`` (nobody in the cluster has it), best
+    evidence first: those that worked on projects requiring it, then those tied to most members
+    of the skill's subsector, then the rest by name. An organisation that does not offer the
+    skill is never proposed for it, however well connected it is."""
+    names = {s.id: s.name for s in doc.skills}
+    offering = {o.id: o for o in doc.organisations if skill in o.skills}
+    evidence: dict[str, tuple[int, str]] = {}  # id -> (rank of the evidence, sentence)
     for p in sorted(doc.projects, key=lambda p: p.id):
-        if skill not in p.requires:
-            continue
-        for ident in p.team:
-            if ident in orgs and ident not in found:
-                o = orgs[ident]
-                found[ident] = OrganisationOffer(o.id, o.name, o.cluster, f"worked on '{p.title}', which required it")
+        if skill in p.requires:
+            for ident in p.team:
+                if ident in offering and ident not in evidence:
+                    evidence[ident] = (0, f"worked on '{p.title}', which required it")
     subsector = next((s.subsector for s in doc.skills if s.id == skill), None)
     if subsector is not None:
         in_subsector = {m.id for m in doc.members if m.subsectors[0] == subsector}
         links: dict[str, int] = {}
         for t in doc.ties:
             for org, other in ((t.source, t.target), (t.target, t.source)):
-                if org in orgs and other in in_subsector:
+                if org in offering and other in in_subsector:
                     links[org] = links.get(org, 0) + 1
-        for org, n in sorted(links.items(), key=lambda kv: (-kv[1], kv[0])):
-            if org not in found:
-                o = orgs[org]
-                found[org] = OrganisationOffer(o.id, o.name, o.cluster,
-                                               f"tied to {n} member{'s' if n != 1 else ''} of {subsector}")
-    return tuple(list(found.values())[:MAX_OFFERS])
+        for org, n in links.items():
+            evidence.setdefault(org, (1, f"tied to {n} member{'s' if n != 1 else ''} of {subsector}"))
+    ranked = sorted(offering.values(), key=lambda o: (evidence.get(o.id, (2, ""))[0], o.name, o.id))
+    offers = []
+    for o in ranked[:MAX_OFFERS]:
+        why = f"offers {names.get(skill, skill)}"
+        if o.id in evidence:
+            why += f"; {evidence[o.id][1]}"
+        offers.append(OrganisationOffer(o.id, o.name, o.cluster, why))
+    return tuple(offers)
+
+
+def _keeping_the_project(team: Team, kept: Sequence[OrganisationRecord], covered: dict[str, str],
+                         skill_names: dict[str, str]) -> Team:
+    """``team`` with the project's organisations in front (each covers the required skills it
+    offers, ``covered``: skill -> organisation id), and a first reason naming whom it keeps."""
+    orgs = tuple(
+        TeamMember(o.id, o.name, None, covers, False, True,
+                   "Already on the project's team (" + o.cluster + " cluster)"
+                   + (f"; offers {', '.join(skill_names.get(s, s) for s in covers)}" if covers else ""))
+        for o in kept
+        for covers in [tuple(s for s, who in covered.items() if who == o.id)]
+    )
+    members = orgs + team.members
+    names = [p.name for p in members if p.on_project]
+    reasons = list(team.reasons)
+    reasons[len(reasons) - len(team.members):len(reasons) - len(team.members)] = [f"{p.name}: {p.part}." for p in orgs]
+    if names:
+        reasons.insert(0, f"Keeps the project's team: {', '.join(names)}.")
+    return replace(team, members=members, coverage={**covered, **team.coverage}, reasons=tuple(reasons))
 
 
 def teams_for(
@@ -87,7 +112,11 @@ def teams_for(
     must_exclude: Sequence[str] = (),
     limit: int = 3,
     organisations: bool = False,
+    existing: Sequence[str] = (),
 ) -> TeamsAnswer:
+    """Teams covering ``skills``. ``existing`` is the project's current team: its members (and
+    organisations) are kept in every team and counted toward ``max_size``; the skills its
+    organisations offer are covered by them. Ids the view does not show are left out."""
     projection = view.current()
     G = projection.members
     known = G.graph.get("skill_names", {})
@@ -98,17 +127,32 @@ def teams_for(
         for i, m in enumerate(ids):
             if m not in G:
                 raise InvalidRequest(f"{field}[{i}]", f"no member '{m}'")
+    orgs = {o.id: o for o in projection.document.organisations}
+    kept_orgs = [orgs[i] for i in dict.fromkeys(existing) if i in orgs]
+    kept_members = [i for i in dict.fromkeys(existing) if i in G]
+    covered = {s: next(o.id for o in kept_orgs if s in o.skills) for s in skills
+               if any(s in o.skills for o in kept_orgs)}
+    wanted = [s for s in skills if s not in covered]
+    if len(kept_orgs) + len(kept_members) > max_size:
+        raise InvalidRequest("max_size", f"the project already has {len(kept_orgs) + len(kept_members)} on its "
+                                         f"team, more than {max_size}")
     try:
-        teams, missing = assemble_teams(G, skills, max_size=max_size, must_include=must_include,
-                                        must_exclude=must_exclude, limit=limit)
+        teams, missing = assemble_teams(G, wanted, max_size=max_size - len(kept_orgs), must_include=must_include,
+                                        must_exclude=must_exclude, limit=limit, existing=kept_members)
     except ValueError as exc:
         raise InvalidRequest("must_include", str(exc)) from None
+    if kept_orgs or kept_members:
+        teams = [_keeping_the_project(t, kept_orgs, covered, known) for t in teams]
     missing_out = tuple(
         MissingSkillOut(m.id, m.name, _offers(projection.document, m.id) if organisations else ())
         for m in missing
     )
     if teams:
         message = f"{len(teams)} team(s) covering every skill the cluster has."
+        if existing:
+            message += " Each keeps the project's current team."
+    elif not wanted and kept_orgs:
+        message = "The organisations on the project's team already offer every required skill."
     elif len(missing) == len(set(skills)):
         message = "Nobody in the cluster has any of the required skills."
     else:

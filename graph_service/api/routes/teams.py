@@ -54,10 +54,12 @@ def teams(_caller: PersonDep, view: ViewDep, body: TeamRequest) -> TeamsAnswer:
              responses={404: {"description": "No such project"}})
 def project_teams(_caller: PersonDep, view: ViewDep, db: DatabaseDep, project_id: Annotated[str, Path(max_length=64)],
                   body: TeamOptions) -> TeamsAnswer:
-    """Teams for a project or tender stored in the graph, from its required skills."""
+    """Teams for a project or tender stored in the graph, from its required skills. The project's
+    current team is kept in every proposed team and counted toward ``max_size``."""
     project = get_project(db, project_id)
     return teams_for(view, project.requires, max_size=body.max_size, must_include=body.must_include,
-                     must_exclude=body.must_exclude, limit=body.limit, organisations=body.organisations)
+                     must_exclude=body.must_exclude, limit=body.limit, organisations=body.organisations,
+                     existing=project.team)
 
 
 @router.post("/events/{event_id}/tables", response_model=SeatingAnswer,
