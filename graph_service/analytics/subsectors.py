@@ -27,6 +27,10 @@ __all__ = [
 ]
 
 
+ISOLATED_EI = -0.5
+"""A subsector whose E-I index is at or below this keeps most of its ties inside: isolated."""
+
+
 @dataclass(frozen=True, slots=True)
 class SubsectorIsolation:
     """One subsector's ties. ``ei_index`` is None without ties; ``share_without_external`` is
@@ -39,6 +43,15 @@ class SubsectorIsolation:
     ei_index: float | None
     share_without_external: float | None
     linked_to: dict[str, int]
+
+    @property
+    def isolated(self) -> bool:
+        """Whether the subsector keeps to itself: it has members, and an E-I index at most
+        :data:`ISOLATED_EI`, or no tie outside (no tie at all included). The one rule the
+        subsectors' map rings in red and the report lists first."""
+        return self.members > 0 and (
+            self.ei_index is None or self.ei_index <= ISOLATED_EI or self.external_ties == 0
+        )
 
 
 @dataclass(frozen=True, slots=True)

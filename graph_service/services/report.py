@@ -22,7 +22,6 @@ from graph_service.services.kpis import IntroductionKPIs, introduction_kpis
 from graph_service.services.views import GraphView, Projection
 
 __all__ = [
-    "ISOLATED_EI",
     "BrokerLink",
     "BrokerRow",
     "Change",
@@ -34,20 +33,13 @@ __all__ = [
     "isolated_subsectors",
 ]
 
-ISOLATED_EI = -0.5
-"""A subsector whose E-I index is at or below this keeps most of its ties inside: isolated (the
-rule of the subsectors' map, ``graph_service.web.subsectors.ISOLATED_EI``)."""
 
 
 def isolated_subsectors(items: Iterable[SubsectorIsolation]) -> tuple[str, ...]:
     """The subsectors the isolation analysis flags, in its order (most inward-looking first): a
-    subsector with members whose E-I index is at most :data:`ISOLATED_EI`, or that has no tie
-    outside (no tie at all included), as the subsectors' map rings them."""
-    return tuple(
-        s.id
-        for s in items
-        if s.members > 0 and (s.ei_index is None or s.ei_index <= ISOLATED_EI or s.external_ties == 0)
-    )
+    subsector with members whose E-I index is at most ``ISOLATED_EI``, or that has no tie
+    outside (:attr:`SubsectorIsolation.isolated`, the rule the subsectors' map rings them by)."""
+    return tuple(s.id for s in items if s.isolated)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,9 +14,10 @@ from collections.abc import Iterable, Mapping
 from markupsafe import Markup
 
 from graph_service.analytics import SubsectorIsolation
+from graph_service.analytics.subsectors import ISOLATED_EI
 from graph_service.domain import SUBSECTOR_BY_ID
 from graph_service.services.kpis import IntroductionKPIs
-from graph_service.services.report import ISOLATED_EI, Report
+from graph_service.services.report import Report
 from graph_service.web.colours import SUBSECTOR_COLOURS, subsector_name
 from graph_service.web.pages import nav_links, render_template
 

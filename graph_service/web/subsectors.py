@@ -13,10 +13,8 @@ from graph_service.web.colours import HIGHLIGHT, subsector_colour, subsector_nam
 from graph_service.web.maps.model import Colouring, MapPage, add_edge, add_node, network, options
 from graph_service.web.pages import nav_links
 
-__all__ = ["ISOLATED_EI", "subsectors_page"]
+__all__ = ["subsectors_page"]
 
-ISOLATED_EI = -0.5
-"""A subsector whose E-I index is at or below this keeps most of its ties inside: marked isolated."""
 
 
 def subsectors_page(view: GraphView) -> MapPage:
@@ -43,9 +41,7 @@ def subsectors_page(view: GraphView) -> MapPage:
         it = items.get(s)
         members = it.members if it else 0
         ei = it.ei_index if it else None
-        isolated = members > 0 and (
-            ei is None or ei <= ISOLATED_EI or (it is not None and it.external_ties == 0)
-        )
+        isolated = it is not None and it.isolated
         angle = 2 * math.pi * i / len(ids) - math.pi / 2
         size = 12 + 30 * math.sqrt(members / max_members)
         ei_text = "n/a" if ei is None else f"{ei:+.2f}"
