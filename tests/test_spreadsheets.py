@@ -329,6 +329,23 @@ def test_the_template_downloads_with_the_export_columns(loaded: TestClient, memb
     assert member_client("m-001").get("/api/v1/import/template.xlsx").status_code == 403
 
 
+def test_the_example_workbook_is_up_to_date_and_imports(client: TestClient) -> None:
+    """docs/example-cluster.xlsx is what scripts/example_workbook.py writes, small, and imports whole."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    example = root / "docs" / "example-cluster.xlsx"
+    check = subprocess.run([sys.executable, str(root / "scripts" / "example_workbook.py"), "--check"],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    assert example.stat().st_size < 100_000
+    r = client.post("/api/v1/import", content=example.read_bytes(), headers={"Content-Type": XLSX})
+    assert r.status_code == 200, r.text
+    assert r.json()["counts"]["members"] == 50
+    assert _sheets(_export_xlsx(client)) == _sheets(example.read_bytes())
+
+
 def test_openapi_documents_the_workbook(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert XLSX in spec["paths"]["/api/v1/import"]["post"]["requestBody"]["content"]

@@ -22,7 +22,6 @@ import csv
 import datetime as dt
 import difflib
 import io
-import os
 import re
 import warnings
 import zipfile
@@ -368,10 +367,15 @@ class Normaliser:
     # the cell cannot be read.
 
     def cell(self, column: Column, value: Any, section: str, index: int) -> Any:
-        text = _text(value)
-        if text is None:
-            return None
         kind = column.kind
+        if type(value) is str:  # the common case, first
+            text: str | None = value.strip() or None
+            if kind in ("id", "text", "long-text") or text is None:
+                return text
+        else:
+            text = _text(value)
+            if text is None:
+                return None
 
         def note(reason: str, item: int | None = None) -> None:
             self.notes[f"{section}[{index}].{column.name}" + ("" if item is None else f"[{item}]")] = reason
@@ -643,7 +647,7 @@ def read_members_csv(data: bytes | str, skills: Mapping[str, str] | None = None)
                 yield start, cells
                 start = reader.line_num + 1
         except csv.Error as exc:  # e.g. a stray carriage return, or a cell past the size limit
-            problem = Problem(loc=f"line {reader.line_num + 1}", msg=f"not a valid CSV file: {exc}")
+            problem = Problem(loc=f"line {start}", msg=f"not a valid CSV file: {exc}")  # where the row starts
             raise DocumentInvalid([problem]) from None
 
     read = _read_rows(_MEMBERS, (r for r in numbered() if r[1]), normaliser, problems, "header")
@@ -820,91 +824,212 @@ def members_csv(members: Sequence[MemberRecord]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-class _FixedTimeZip(zipfile.ZipFile):
-    """A zip whose entries all carry one date and the same permissions, so that the same workbook
-    is the same bytes (openpyxl's entries would carry the time of writing)."""
+# The workbook is written as SpreadsheetML directly, as a stream: openpyxl's writer (without lxml)
+# takes minutes for a large cluster, and writes inline strings that are slow to read back. Strings
+# go to the shared-string table, as Excel writes them; every part has the same date, so the same
+# content on the same day is the same bytes.
 
-    def __init__(self, file: IO[bytes], moment: tuple[int, int, int, int, int, int]) -> None:
-        super().__init__(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
-        self._moment = moment
+_MAIN_NS: Final = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS: Final = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL_NS: Final = "http://schemas.openxmlformats.org/package/2006/relationships"
+_XML_DECLARATION: Final = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_STYLE_BOLD, _STYLE_DATE = 1, 2  # cellXfs of styles.xml
+_EXCEL_EPOCH: Final = dt.date(1899, 12, 30)
+_STYLES: Final = (
+    f'<styleSheet xmlns="{_MAIN_NS}">'
+    '<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>'
+    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/>'
+    '</fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>"
+)
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
-    def _info(self, name: str) -> zipfile.ZipInfo:
-        info = zipfile.ZipInfo(name, date_time=self._moment)
+
+def _escape(text: str) -> str:
+    text = _ILLEGAL_XML.sub("", text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _letters(n: int) -> str:
+    """The column letters of the n-th column (1 -> A, 27 -> AA)."""
+    out = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+class _Strings:
+    """The shared-string table, in the order the strings were first written."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.count = 0
+
+    def of(self, text: str) -> int:
+        self.count += 1
+        found = self.index.get(text)
+        if found is None:
+            found = self.index[text] = len(self.index)
+        return found
+
+    def xml(self) -> Iterator[str]:
+        yield f'{_XML_DECLARATION}<sst xmlns="{_MAIN_NS}" count="{self.count}" uniqueCount="{len(self.index)}">'
+        for text in self.index:
+            yield f'<si><t xml:space="preserve">{_escape(text)}</t></si>'
+        yield "</sst>"
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """One worksheet to write: its rows (values; a row may be bold), column widths, frozen header."""
+
+    title: str
+    rows: Iterable[tuple[Sequence[Any], bool]]
+    row_count: int
+    widths: tuple[float, ...]
+    freeze: bool = True
+
+
+def _cell_xml(ref: str, value: Any, strings: _Strings, bold: bool) -> str:
+    style = f' s="{_STYLE_BOLD}"' if bold else ""
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int | float):
+        return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
+    if isinstance(value, dt.date):
+        day = value.date() if isinstance(value, dt.datetime) else value
+        return f'<c r="{ref}" s="{_STYLE_DATE}"><v>{(day - _EXCEL_EPOCH).days}</v></c>'
+    return f'<c r="{ref}"{style} t="s"><v>{strings.of(str(value))}</v></c>'
+
+
+def _sheet_xml(part: _Part, strings: _Strings) -> Iterator[str]:
+    columns = len(part.widths)
+    letters = [_letters(i) for i in range(1, max(columns, 1) + 1)]
+    last = f"{letters[-1]}{max(part.row_count, 1)}"
+    yield f'{_XML_DECLARATION}<worksheet xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}">'
+    yield f'<dimension ref="A1:{last}"/>' if part.row_count else '<dimension ref="A1"/>'
+    yield '<sheetViews><sheetView workbookViewId="0">'
+    if part.freeze:
+        yield ('<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+               '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>')
+    yield '</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/><cols>'
+    for i, width in enumerate(part.widths, start=1):
+        yield f'<col min="{i}" max="{i}" width="{width}" customWidth="1"/>'
+    yield "</cols><sheetData>"
+    for r, (values, bold) in enumerate(part.rows, start=1):
+        cells = "".join(_cell_xml(f"{letters[k]}{r}", v, strings, bold)
+                        for k, v in enumerate(values) if v is not None and v != "")
+        yield f'<row r="{r}">{cells}</row>'
+    yield "</sheetData></worksheet>"
+
+
+def _write_xlsx(parts: Sequence[_Part], day: dt.date) -> bytes:
+    """The workbook's bytes: the parts of an .xlsx package (content types, relationships, document
+    properties, workbook, styles, the worksheets and the shared strings), all dated ``day``."""
+    moment = (max(day.year, 1980), day.month, day.day, 0, 0, 0)
+    stamp = dt.datetime.combine(day, dt.time()).isoformat() + "Z"
+    buffer = io.BytesIO()
+    strings = _Strings()
+
+    def entry(archive: zipfile.ZipFile, name: str, chunks: Iterable[str], big: bool = False) -> None:
+        info = zipfile.ZipInfo(name, date_time=moment)
         info.compress_type = zipfile.ZIP_DEFLATED
         info.external_attr = 0o600 << 16
-        return info
+        with archive.open(info, "w", force_zip64=big) as target:
+            pending: list[str] = []
+            size = 0
+            for chunk in chunks:
+                pending.append(chunk)
+                size += len(chunk)
+                if size > 1 << 20:
+                    target.write("".join(pending).encode("utf-8"))
+                    pending, size = [], 0
+            target.write("".join(pending).encode("utf-8"))
 
-    def write(self, filename: Any, arcname: Any = None, compress_type: int | None = None,
-              compresslevel: int | None = None) -> None:
-        info = self._info(str(arcname or filename))
-        info.file_size = os.path.getsize(filename)  # so that a sheet past 2 GiB gets zip64 sizes
-        with open(filename, "rb") as source, self.open(info, "w") as target:
-            while chunk := source.read(1 << 20):
-                target.write(chunk)
-
-    def writestr(self, zinfo_or_arcname: str | zipfile.ZipInfo, data: Any, compress_type: int | None = None,
-                 compresslevel: int | None = None) -> None:
-        name = zinfo_or_arcname if isinstance(zinfo_or_arcname, str) else zinfo_or_arcname.filename
-        super().writestr(self._info(name), data)
-
-
-def _save(wb: Any, day: dt.date) -> bytes:
-    """The workbook's bytes, the same for the same content and day: created and modified are
-    that day, and so are the zip entries (openpyxl's own save would stamp the time of writing)."""
-    from openpyxl.writer.excel import ExcelWriter
-
-    moment = dt.datetime.combine(day, dt.time())
-    wb.properties.creator = "graph-service"
-    wb.properties.created = moment
-    wb.properties.modified = moment
-    buffer = io.BytesIO()
-    archive = _FixedTimeZip(buffer, (max(day.year, 1980), day.month, day.day, 0, 0, 0))
-    ExcelWriter(wb, archive).save()  # closes the archive
+    sheets = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
+                     f'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                     for i in range(1, len(parts) + 1))
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        entry(archive, "[Content_Types].xml", [
+            _XML_DECLARATION, '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">',
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>',
+            '<Default Extension="xml" ContentType="application/xml"/>',
+            '<Override PartName="/xl/workbook.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>', sheets,
+            '<Override PartName="/xl/styles.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>',
+            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>',
+            '<Override PartName="/docProps/core.xml" ContentType="application/'
+            'vnd.openxmlformats-package.core-properties+xml"/>',
+            '<Override PartName="/docProps/app.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.extended-properties+xml"/>', "</Types>"])
+        entry(archive, "_rels/.rels", [
+            _XML_DECLARATION, f'<Relationships xmlns="{_PKG_REL_NS}">',
+            f'<Relationship Id="rId1" Type="{_REL_NS}/officeDocument" Target="xl/workbook.xml"/>',
+            f'<Relationship Id="rId2" Type="{_PKG_REL_NS}/metadata/core-properties" Target="docProps/core.xml"/>',
+            f'<Relationship Id="rId3" Type="{_REL_NS}/extended-properties" Target="docProps/app.xml"/>',
+            "</Relationships>"])
+        entry(archive, "docProps/core.xml", [
+            _XML_DECLARATION, '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
+            'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+            'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:creator>graph-service</dc:creator>',
+            f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>',
+            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified></cp:coreProperties>'])
+        entry(archive, "docProps/app.xml", [
+            _XML_DECLARATION, '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'extended-properties"><Application>graph-service</Application></Properties>'])
+        entry(archive, "xl/workbook.xml", [
+            _XML_DECLARATION, f'<workbook xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}"><bookViews><workbookView/>'
+            "</bookViews><sheets>",
+            *(f'<sheet name="{_escape(p.title)}" sheetId="{i}" r:id="rId{i}"/>' for i, p in enumerate(parts, 1)),
+            "</sheets></workbook>"])
+        entry(archive, "xl/_rels/workbook.xml.rels", [
+            _XML_DECLARATION, f'<Relationships xmlns="{_PKG_REL_NS}">',
+            *(f'<Relationship Id="rId{i}" Type="{_REL_NS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+              for i in range(1, len(parts) + 1)),
+            f'<Relationship Id="rId{len(parts) + 1}" Type="{_REL_NS}/styles" Target="styles.xml"/>',
+            f'<Relationship Id="rId{len(parts) + 2}" Type="{_REL_NS}/sharedStrings" Target="sharedStrings.xml"/>',
+            "</Relationships>"])
+        entry(archive, "xl/styles.xml", [_XML_DECLARATION, _STYLES])
+        for i, part in enumerate(parts, start=1):
+            big = part.row_count * max(len(part.widths), 1) > 10_000_000  # a sheet XML may pass 2 GiB
+            entry(archive, f"xl/worksheets/sheet{i}.xml", _sheet_xml(part, strings), big)
+        entry(archive, "xl/sharedStrings.xml", strings.xml(), strings.count > 10_000_000)
     return buffer.getvalue()
 
 
-def _writer_cell(ws: Any, value: Any, *, bold: bool = False) -> Any:
-    """A value as a cell of a write-only sheet: dates formatted yyyy-mm-dd, text never a formula."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if not bold and not isinstance(value, dt.date) and not (isinstance(value, str) and value.startswith("=")):
-        return value
-    cell = WriteOnlyCell(ws, value=value)
-    if bold:
-        cell.font = Font(bold=True)
-    if isinstance(value, dt.date):
-        cell.number_format = "yyyy-mm-dd"
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # text that starts with '=' stays text
-    return cell
+def _width(name: str) -> float:
+    return float(max(10, min(50, len(name) + 4)))
 
 
-def _data_sheet(wb: Any, sheet: Sheet, records: Iterable[Any]) -> None:
-    from openpyxl.utils import get_column_letter
+def _data_part(sheet: Sheet, records: Sequence[Any]) -> _Part:
+    names = sheet.names
 
-    ws = wb.create_sheet(sheet.name)
-    for i, column in enumerate(sheet.columns, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = max(10, min(50, len(column.name) + 4))
-    ws.freeze_panes = "A2"
-    ws.append([_writer_cell(ws, c, bold=True) for c in sheet.names])
-    for record in records:
-        ws.append([_writer_cell(ws, cell_value(getattr(record, c, None))) for c in sheet.names])
+    def rows() -> Iterator[tuple[Sequence[Any], bool]]:
+        yield names, True
+        for record in records:
+            yield [cell_value(getattr(record, c, None)) for c in names], False
+
+    return _Part(sheet.name, rows(), len(records) + 1, tuple(_width(c) for c in names))
 
 
 def write_workbook(doc: Document, day: dt.date) -> bytes:
     """The document as a workbook, one sheet per kind (:data:`SHEETS`): a bold header row of the
-    column names, then one row per record; lists joined with ';', dates as date cells. Written
-    as a stream (openpyxl's write-only mode), so a large cluster does not sit in memory twice."""
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    for sheet in SHEETS:
-        _data_sheet(wb, sheet, getattr(doc, sheet.name))
-    return _save(wb, day)
+    column names, then one row per record; lists joined with ';', dates as date cells
+    (``yyyy-mm-dd``), true/false as booleans. The same document on the same day gives the same
+    bytes (created and modified are that day)."""
+    return _write_xlsx([_data_part(sheet, getattr(doc, sheet.name)) for sheet in SHEETS], day)
 
 
 _README_INTRO: Final[tuple[str, ...]] = (
@@ -919,32 +1044,27 @@ _README_INTRO: Final[tuple[str, ...]] = (
 )
 
 
-def write_template(day: dt.date) -> bytes:
-    """The empty workbook to fill in: a README sheet that explains every column (type, whether it
-    is required, allowed values, an example), then the export's sheets with their header rows."""
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(README_SHEET)
-    for letter, width in zip("ABCDEFG", (14, 14, 10, 44, 40, 34, 70), strict=True):
-        ws.column_dimensions[letter].width = width
-    ws.append([_writer_cell(ws, "How to fill in this workbook", bold=True)])
-    for line in _README_INTRO:
-        ws.append([line])
-    ws.append([])
-    ws.append([_writer_cell(ws, h, bold=True) for h in ("sheet", "column", "required", "type", "allowed values",
-                                                         "example", "meaning")])
+def _readme_rows() -> list[tuple[Sequence[Any], bool]]:
+    rows: list[tuple[Sequence[Any], bool]] = [(["How to fill in this workbook"], True)]
+    rows += [([line], False) for line in _README_INTRO]
+    rows.append(([], False))
+    rows.append((["sheet", "column", "required", "type", "allowed values", "example", "meaning"], True))
     required = {"yes": "yes", "new": "for a new record", "no": "no"}
     for sheet in SHEETS:
         for c in sheet.columns:
-            allowed = ", ".join(c.allowed)
             meaning = c.description + (f" Default: {c.default}." if c.default else "")
-            ws.append([sheet.name, c.name, required[c.required], c.type_text, allowed or None, c.example or None,
-                       meaning.strip() or None])
-    ws.append([])
-    ws.append([_writer_cell(ws, h, bold=True) for h in ("subsector id", "display name")])
-    for s in SUBSECTORS:
-        ws.append([s.id, s.name])
-    for sheet in SHEETS:
-        _data_sheet(wb, sheet, ())
-    return _save(wb, day)
+            rows.append(([sheet.name, c.name, required[c.required], c.type_text, ", ".join(c.allowed) or None,
+                          c.example or None, meaning.strip() or None], False))
+    rows.append(([], False))
+    rows.append((["subsector id", "display name"], True))
+    rows += [([s.id, s.name], False) for s in SUBSECTORS]
+    return rows
+
+
+def write_template(day: dt.date) -> bytes:
+    """The empty workbook to fill in: a README sheet that explains every column (type, whether it
+    is required, allowed values, an example), then the export's sheets with their header rows."""
+    readme = _readme_rows()
+    parts = [_Part(README_SHEET, readme, len(readme), (14, 14, 16, 44, 40, 34, 70), freeze=False)]
+    parts += [_data_part(sheet, ()) for sheet in SHEETS]
+    return _write_xlsx(parts, day)
