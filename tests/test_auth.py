@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -292,16 +293,20 @@ def test_pages_send_a_browser_to_the_login_and_back(loaded: TestClient, anon_cli
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
     assert anon_client.get("/viz/ecosystem").status_code == 200
     assert anon_client.get("/api/v1/members").status_code == 200  # the page's own reads
-    # The cookie never authorises a change: a page on another site cannot make the browser write.
-    assert anon_client.patch("/api/v1/members/m-001", json={"city": "X"}).status_code == 401
-    assert anon_client.post("/logout", follow_redirects=False).status_code == 303
+    # The cookie alone never authorises a change: it needs the page's anti-forgery token from this
+    # origin too, so a page on another site cannot make the browser write (tests/test_web_sessions.py).
+    assert anon_client.patch("/api/v1/members/m-001", json={"city": "X"}).status_code == 403
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)">', anon_client.get("/viz/ecosystem").text)
+    assert token is not None
+    assert anon_client.post("/logout", data={"csrf_token": token[1]}, headers={"Origin": "http://testserver"},
+                            follow_redirects=False).status_code == 303
     assert anon_client.get("/api/v1/members").status_code == 401
 
 
 def test_login_never_redirects_to_another_site(loaded: TestClient, anon_client: TestClient) -> None:
     for target in ("//evil.example/x", "https://evil.example/", "/\\evil.example"):
         r = anon_client.post("/login", data={"key": MANAGER_KEY, "next": target}, follow_redirects=False)
-        assert r.headers["location"] == "/explore", target
+        assert r.headers["location"] == "/", target  # home: the page of the key's role
 
 
 def test_a_member_logs_in_to_the_pages(loaded: TestClient, db: Database, anon_client: TestClient) -> None:

@@ -3,8 +3,10 @@
 * the service's state: :data:`DatabaseDep` (readiness checked first, 503 until Neo4j answers),
   :data:`SettingsDep`;
 * the caller (:mod:`graph_service.api.auth`): :data:`CallerDep` for the API (401 without valid
-  credentials, 429 over the rate limit) and :data:`PageCallerDep` for the HTML pages (a browser
-  without a login is sent to the login page instead);
+  credentials, 429 over the rate limit, 403 for a change made with a browser session that lacks
+  its anti-forgery token or comes from another origin) and :data:`PageCallerDep` for the HTML
+  pages (a browser without a login is sent to the login page instead; the page's header names
+  the caller);
 * the caller in a role (else 403): :data:`ManagerDep`, :data:`PersonDep` (the manager or a
   member), and :data:`ManagerPageDep`, :data:`PersonPageDep` for the pages;
 * the graph as the caller may see it: :data:`ViewDep`, :data:`PageViewDep`.
@@ -16,21 +18,29 @@ A route that names an object also checks the caller may see it, with the rules o
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials
+from starlette.concurrency import run_in_threadpool
 
+from graph_service.api.auth.csrf import submitted_token
 from graph_service.api.auth.principals import Principal, bearer, identify
-from graph_service.errors import Forbidden, LoginRequired, NotAuthenticated
+from graph_service.api.auth.sessions import Session
+from graph_service.errors import Forbidden, LoginRequired, NotAuthenticated, NotFound, StoreError
 from graph_service.services.views import GraphView, ProjectionCache
 from graph_service.services.visibility import Role
 from graph_service.settings import Settings
+from graph_service.store import members as member_store
 from graph_service.store.database import Database
+from graph_service.web.pages import Visitor, set_visitor
 
 __all__ = [
     "DatabaseDep",
     "SettingsDep",
+    "BearerDep",
+    "CsrfTokenDep",
     "CallerDep",
     "PageCallerDep",
     "ManagerDep",
@@ -41,6 +51,7 @@ __all__ = [
     "PageViewDep",
     "get_database",
     "get_projection",
+    "visitor_of",
     "authenticate",
     "authenticate_page",
     "require_roles",
@@ -74,26 +85,60 @@ SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 # -- the caller ---------------------------------------------------------------------------------
 
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+"""The ``Authorization: Bearer`` credentials, if any (the OpenAPI security scheme)."""
+
+CsrfTokenDep = Annotated[str | None, Depends(submitted_token)]
+"""The anti-forgery token the request carries, if any (:func:`graph_service.api.auth.csrf.submitted_token`)."""
+
+
 def authenticate(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    csrf_token: CsrfTokenDep,
 ) -> Principal:
-    """The caller of an API route; 401 without valid credentials, 429 over the rate limit."""
-    return identify(request, credentials)
+    """The caller of an API route; 401 without valid credentials, 429 over the rate limit, 403
+    for a change made with a browser session without its token or from another origin."""
+    return identify(request, credentials, csrf_token)
 
 
-def authenticate_page(
+def visitor_of(request: Request, principal: Principal, session: Session | None, *, lookup: bool = True) -> Visitor:
+    """The caller as the pages' header names them: the member's name (read from the graph unless
+    ``lookup`` is false), the client application's key name, or the cluster manager; with the
+    session's token."""
+    token = session.csrf_token if session else None
+    if principal.role == "manager":
+        return Visitor("Cluster manager", "manager", token)
+    if principal.role == "client":
+        return Visitor(principal.key_name or f"key {principal.key_id}", "client", token)
+    name = f"member {principal.member_id}"
+    if principal.member_id and lookup:
+        with suppress(NotFound, StoreError):  # erased meanwhile, or Neo4j away: the page says so itself
+            name = member_store.get_member(get_database(request), principal.member_id).name
+    return Visitor(name, "member", token)
+
+
+async def authenticate_page(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    csrf_token: CsrfTokenDep,
 ) -> Principal:
     """The caller of an HTML page: like :func:`authenticate`, but a browser without a login is
-    sent to the login page instead of getting a 401 body."""
+    sent to the login page instead of getting a 401 body.
+
+    Also names the page's :class:`~graph_service.web.pages.Visitor` for its header (and for an
+    error page, on ``request.state.visitor``). Async, so that the visitor is set in the request's
+    own context, which the route's thread inherits; the lookups run in the thread pool."""
     try:
-        return identify(request, credentials)
+        principal = await run_in_threadpool(identify, request, credentials, csrf_token)
     except NotAuthenticated as exc:
         if credentials is None and not request.headers.get("authorization"):
             raise LoginRequired(str(exc)) from None
         raise
+    visitor = await run_in_threadpool(visitor_of, request, principal, getattr(request.state, "session", None))
+    request.state.visitor = visitor
+    set_visitor(visitor)
+    return principal
 
 
 CallerDep = Annotated[Principal, Depends(authenticate)]

@@ -1,6 +1,6 @@
 """What every page shares: the ``viz/`` directory and the assets it serves, the Jinja
 environment, the Content-Security-Policy and security headers, JSON safe to embed in HTML, and
-the navigation.
+the navigation, and who is looking (the :class:`Visitor` named in every page's header).
 
 Offline and safe:
 
@@ -11,6 +11,9 @@ Offline and safe:
   ``>`` and ``&`` escaped (:func:`json_for_html`), or through the templates' autoescaping.
 * :data:`CSP` is sent with every served page (:data:`SECURITY_HEADERS`); standalone files carry
   an equivalent ``<meta http-equiv="Content-Security-Policy">`` with a nonce (:func:`standalone_csp`).
+* Every served page names who is logged in and carries the session's anti-forgery token (a
+  ``<meta name="csrf-token">`` and the logout form): the request's :class:`Visitor`, which the
+  page dependency sets (:func:`set_visitor`) and :func:`render_template` reads.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import json
 import re
 import secrets
 from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -36,10 +41,13 @@ __all__ = [
     "STATIC_DIR",
     "TEMPLATES_DIR",
     "VIZ_DIR",
+    "Visitor",
     "asset",
+    "current_visitor",
     "json_for_html",
     "nav_links",
     "render_template",
+    "set_visitor",
     "standalone_csp",
 ]
 
@@ -57,6 +65,7 @@ def _find_viz_dir() -> Path:
 VIZ_DIR = _find_viz_dir()
 TEMPLATES_DIR = VIZ_DIR / "templates"
 STATIC_DIR = VIZ_DIR / "static"
+VENDOR_DIR = STATIC_DIR / "vendor"
 
 
 def _vis_dir() -> Path:
@@ -80,6 +89,12 @@ ASSETS: dict[str, tuple[Callable[[], Path], str]] = {
     "map.js": (lambda: STATIC_DIR / "map.js", "text/javascript; charset=utf-8"),
     "explore.js": (lambda: STATIC_DIR / "explore.js", "text/javascript; charset=utf-8"),
     "site.css": (lambda: STATIC_DIR / "site.css", "text/css; charset=utf-8"),
+    # Swagger UI and ReDoc for /docs and /redoc (npm's swagger-ui-dist and redoc, viz/static/vendor/)
+    "swagger-ui-bundle.js": (lambda: VENDOR_DIR / "swagger-ui" / "swagger-ui-bundle.js",
+                             "text/javascript; charset=utf-8"),
+    "swagger-ui.css": (lambda: VENDOR_DIR / "swagger-ui" / "swagger-ui.css", "text/css; charset=utf-8"),
+    "swagger-favicon.png": (lambda: VENDOR_DIR / "swagger-ui" / "favicon-32x32.png", "image/png"),
+    "redoc.standalone.js": (lambda: VENDOR_DIR / "redoc" / "redoc.standalone.js", "text/javascript; charset=utf-8"),
 }
 
 
@@ -111,7 +126,10 @@ CSP = (
 SECURITY_HEADERS: dict[str, str] = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    # same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" on a form post
+    # or a fetch, and the anti-forgery check (api/auth/csrf.py) needs the real origin. Other sites
+    # still get no referrer at all.
+    "Referrer-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
 }
 """The headers every served page is sent with."""
@@ -151,7 +169,10 @@ def _jinja() -> Environment:
 
 
 def render_template(name: str, *, inline: bool, **context: Any) -> str:
-    """Render one of ``viz/templates`` with the assets linked (served) or inlined (standalone)."""
+    """Render one of ``viz/templates`` with the assets linked (served) or inlined (standalone).
+
+    A served page names the request's :class:`Visitor` in its header (``visitor=`` overrides it);
+    a standalone file never does."""
     nonce = secrets.token_urlsafe(16)
     assets = {
         "vis_js": Markup(_asset_text("vis-network.min.js")) if inline else None,
@@ -159,6 +180,8 @@ def render_template(name: str, *, inline: bool, **context: Any) -> str:
         "map_js": Markup(_asset_text("map.js")) if inline else None,
         "site_css": Markup(_asset_text("site.css")) if inline else None,
     }
+    given = context.pop("visitor", None)
+    visitor = None if inline else given or current_visitor()
     return (
         _jinja()
         .get_template(name)
@@ -167,19 +190,57 @@ def render_template(name: str, *, inline: bool, **context: Any) -> str:
             nonce=nonce,
             csp=standalone_csp(nonce),
             assets=assets,
+            visitor=visitor,
             **context,
         )
     )
+
+
+# -- who is looking --------------------------------------------------------------------------------
+
+_ROLE_LABELS: dict[Role, str] = {"manager": "manager", "member": "member", "client": "client application"}
+
+
+@dataclass(frozen=True, slots=True)
+class Visitor:
+    """Who a served page is for, as its header shows them."""
+
+    name: str  # the member's name, "Cluster manager", or the client application's key name
+    role: Role
+    csrf_token: str | None = None  # the browser session's anti-forgery token; None with a Bearer key
+
+    @property
+    def role_label(self) -> str:
+        return _ROLE_LABELS[self.role]
+
+
+_visitor: ContextVar[Visitor | None] = ContextVar("graph_service_page_visitor", default=None)
+
+
+def set_visitor(visitor: Visitor | None) -> None:
+    """Name the visitor of the request being answered (called by the page dependency, in the
+    request's own context, so the route's thread and the error handlers see it)."""
+    _visitor.set(visitor)
+
+
+def current_visitor() -> Visitor | None:
+    """The visitor of the request being answered, or None (no login, a standalone file)."""
+    return _visitor.get()
 
 
 # -- navigation ------------------------------------------------------------------------------------
 
 
 def nav_links(role: Role) -> list[tuple[str, str]]:
-    """The pages' menu; the report is the manager's only."""
-    links = [
+    """The pages' menu for ``role``: the manager's desk and report, a member's own page; a client
+    application has no pages, only the API and its documentation."""
+    if role == "client":
+        return [("API documentation", "/docs")]
+    maps = [
         ("Ecosystem", "/viz/ecosystem"),
         ("Subsectors", "/viz/subsectors"),
         ("Members", "/members-app"),
     ]
-    return [*links, ("Report", "/report")] if role == "manager" else links
+    if role == "manager":
+        return [("Desk", "/desk"), *maps, ("Report", "/report")]
+    return [("Me", "/me"), *maps]

@@ -19,6 +19,7 @@ from pathlib import Path
 from fastapi import Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from graph_service.api.auth.csrf import check_session_write
 from graph_service.api.auth.limits import RateLimiter
 from graph_service.api.auth.sessions import SESSION_COOKIE, SessionStore
 from graph_service.errors import ConfigurationError, NotAuthenticated, RateLimited
@@ -30,7 +31,7 @@ from graph_service.store.database import Database
 __all__ = ["Principal", "manager_key", "Guard", "bearer", "identify", "SAFE_METHODS"]
 
 SAFE_METHODS = frozenset({"GET", "HEAD"})
-"""The methods a session cookie is honoured for: reading only."""
+"""The methods a session cookie is honoured for without an anti-forgery token: reading only."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,7 @@ class Principal:
     role: Role
     key_id: str  # "manager" for the manager's key, else the stored key's id
     member_id: str | None = None
+    key_name: str | None = None  # the stored key's name ("cluster website"), shown in the pages' header
 
     @property
     def viewer(self) -> Viewer:
@@ -104,7 +106,7 @@ class Guard:
         key = find_key(self._database(request), secret)
         if key is None:
             return None
-        return Principal(key.role, key.id, key.member)
+        return Principal(key.role, key.id, key.member, key.name)
 
     def failed(self, request: Request) -> None:
         """Count a failed authentication against the caller's address (429 when too many)."""
@@ -124,12 +126,22 @@ bearer = HTTPBearer(auto_error=False, description="A manager, member or client k
 """The OpenAPI security scheme (``HTTPBearer``); it never refuses by itself (:func:`identify` does)."""
 
 
-def identify(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Principal:
-    """The caller, from a Bearer key or else a session cookie (GET and HEAD only); 401 without
-    valid credentials (a failed key counts against the address), 429 over the key's rate limit.
-    The principal is kept on ``request.state`` for the audit log."""
+def identify(request: Request, credentials: HTTPAuthorizationCredentials | None,
+             csrf_token: str | None = None) -> Principal:
+    """The caller, from a Bearer key or else a session cookie; 401 without valid credentials (a
+    failed key counts against the address), 429 over the key's rate limit.
+
+    The session cookie is honoured for reading (GET and HEAD) as it is; for a change it must come
+    with the session's anti-forgery token (``csrf_token``, read by
+    :func:`graph_service.api.auth.csrf.submitted_token`) from a page of this service's own origin,
+    else 403 (:func:`graph_service.api.auth.csrf.check_session_write`). A Bearer key needs neither.
+
+    The principal is kept on ``request.state`` for the audit log, and the browser session (or
+    None) as ``request.state.session`` for the pages.
+    """
     guard: Guard = request.app.state.guard
     principal: Principal | None = None
+    request.state.session = None
     if credentials is not None and credentials.scheme.lower() == "bearer" and credentials.credentials:
         principal = guard.principal_for_key(request, credentials.credentials)
         if principal is None:
@@ -140,10 +152,13 @@ def identify(request: Request, credentials: HTTPAuthorizationCredentials | None)
         raise NotAuthenticated("the Authorization header must be 'Bearer <key>'")
     else:
         sid = request.cookies.get(SESSION_COOKIE)
-        if sid and request.method in SAFE_METHODS:
-            principal = guard.sessions.get(sid)
-        if principal is None:
+        session = guard.sessions.session(sid) if sid else None
+        if session is None:
             raise NotAuthenticated("authentication required: send 'Authorization: Bearer <key>'")
+        if request.method not in SAFE_METHODS:
+            check_session_write(request, session, csrf_token)
+        principal = session.principal
+        request.state.session = session
     guard.throttle(principal)
     request.state.principal = principal
     return principal
