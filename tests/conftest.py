@@ -127,11 +127,14 @@ def _session_db(neo4j_backend: tuple[Settings, Connection]) -> Iterator[Database
 
 @pytest.fixture
 def db(_session_db: Database) -> Database:
-    """The real database, emptied of cluster data and API keys (schema and subsectors kept)."""
+    """The real database, emptied of cluster data, API keys and kept map layouts (schema and
+    subsectors kept)."""
     from graph_service.services.keys import delete_keys
+    from graph_service.store.layout import delete_layouts
 
     clear_graph(_session_db)
     delete_keys(_session_db, member=None)
+    delete_layouts(_session_db)
     Readiness().ensure(_session_db)
     return _session_db
 

@@ -39,8 +39,9 @@ CYPHER_FILES = sorted(CYPHER_DIR.rglob("*.cypher"))
 # Calls that take query text (or a catalog name) as their first argument.
 QUERY_CALLS = frozenset({"run", "rows", "one", "run_text", "execute_query", "query", "statements"})
 CATALOG_NAME = re.compile(r"^[a-z0-9_]+/[a-z0-9_]+$")
-CYPHER_TEXT = re.compile(r"\b(MATCH|MERGE|UNWIND|DETACH\s+DELETE|OPTIONAL\s+MATCH|CREATE\s+(CONSTRAINT|INDEX)"
-                         r"|CALL\s*\{|RETURN\s+\w)")
+# Whole keywords only: a name such as MERGED_SECTIONS is not Cypher.
+CYPHER_TEXT = re.compile(r"\b(MATCH|MERGE|UNWIND|DETACH\s+DELETE|OPTIONAL\s+MATCH|CREATE\s+(CONSTRAINT|INDEX))\b"
+                         r"|\bCALL\s*\{|\bRETURN\s+\w")
 DRIVER_USERS = {"graph_service/store/database.py", "graph_service/neo4j_server/managed.py"}
 CATALOG_NAMES = frozenset(p.relative_to(CYPHER_DIR).with_suffix("").as_posix() for p in CYPHER_FILES)
 STORE = "graph_service/store/"

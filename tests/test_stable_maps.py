@@ -205,8 +205,6 @@ def test_an_erased_member_disappears_and_nobody_else_moves(fresh: Database, load
     assert find_mentions(fresh, gone) == []
 
 
-@pytest.mark.xfail(strict=True, reason="needs store/privacy.delete_member to call store.layout.forget_member "
-                   "(a file of another area); until then the id leaves the layout with the next map")
 def test_an_erasure_takes_the_member_out_of_the_kept_layout_at_once(fresh: Database, loaded: TestClient) -> None:
     drawn = positions(loaded)
     gone = sorted(drawn)[0]

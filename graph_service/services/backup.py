@@ -98,7 +98,9 @@ NODE_KEYS: dict[str, frozenset[str]] = {
 NODE_KEYS["Party"] = NODE_KEYS["Member"] | NODE_KEYS["Organisation"]
 # Deliberately not in backups: API keys are credentials, not cluster data, and backups travel
 # further than the live graph (docs/security.md). A restore leaves them as they are.
-NOT_BACKED_UP: frozenset[str] = frozenset({"ApiKey"})
+NOT_BACKED_UP: frozenset[str] = frozenset({"ApiKey", "MapLayout"})
+"""Left out of backups: API keys (secrets, kept by a restore) and kept map layouts (how the graph
+was drawn, not cluster data: a restored graph is laid out afresh or carries the layout kept there)."""
 RELATIONSHIP_KEYS: dict[str, frozenset[str]] = {
     "IN_SUBSECTOR": frozenset({"rank", "primary"}),
     "HAS_SKILL": frozenset({"rank"}),

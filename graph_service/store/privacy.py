@@ -18,6 +18,7 @@ from graph_service.interchange import MemberRecord
 from graph_service.store.database import Database, Tx
 from graph_service.store.introductions import IntroductionState
 from graph_service.store.keys import KeyRow, delete_keys_of, keys_of
+from graph_service.store.layout import forget_member
 from graph_service.store.members import read_members
 
 __all__ = [
@@ -223,6 +224,7 @@ def delete_member(db: Database, ident: str) -> Erasure:
         counts.update(tx.one("privacy/anonymise_introductions", id=ident) or {})
         counts.update(tx.one("privacy/anonymise_facilitations", id=ident, erased=ERASED_FACILITATOR) or {})
         counts["api_keys"] = delete_keys_of(tx, ident)
+        forget_member(tx, ident)  # no kept map layout names the erased member
         deleted = tx.one("members/delete_member", id=ident)
         if not deleted or deleted["deleted"] != 1:  # pragma: no cover - matched above, in this transaction
             raise NotFound("member", ident)
