@@ -82,6 +82,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served below from the local copies (graph_service/web/apidocs.py)
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.db = db or Database(settings)
@@ -109,11 +111,35 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(viz.router, responses={
         **AUTH_RESPONSES, 303: {"description": "Not logged in: redirect to /login?next=<this page>"}})
     _document_body_limits(app)
+    _add_docs_pages(app)
 
     app.add_middleware(AuditTrail, log=app.state.audit)
     app.add_middleware(BodyLimit, default=settings.max_body_bytes,
                        limits={"/api/v1/import": settings.max_import_bytes})
     return app
+
+
+def _add_docs_pages(app: FastAPI) -> None:
+    """``/docs`` (Swagger UI) and ``/redoc`` (ReDoc) from the local copies, each with its own
+    Content-Security-Policy (web/apidocs.py). Public, like ``/openapi.json`` they draw: the
+    documentation holds no cluster data, and trying an endpoint needs a key (docs/security.md)."""
+    from fastapi.responses import HTMLResponse
+
+    from graph_service.web.apidocs import docs_csp, redoc_page, swagger_page
+    from graph_service.web.pages import SECURITY_HEADERS
+
+    openapi_url = app.openapi_url or "/openapi.json"
+
+    def page(html: str) -> HTMLResponse:
+        return HTMLResponse(html, headers={**SECURITY_HEADERS, "Content-Security-Policy": docs_csp(html)})
+
+    @app.get("/docs", include_in_schema=False, tags=["pages"])
+    def swagger_ui() -> HTMLResponse:
+        return page(swagger_page(openapi_url))
+
+    @app.get("/redoc", include_in_schema=False, tags=["pages"])
+    def redoc() -> HTMLResponse:
+        return page(redoc_page(openapi_url))
 
 
 def _document_body_limits(app: FastAPI) -> None:
