@@ -189,6 +189,38 @@ def check(sizes: list[int], max_event_size: int, sample: int) -> int:
     return failures
 
 
+def learned(members: int, calls: int, kind: str = "logistic") -> list[tuple[str, str]]:
+    """The learned link predictor at ``members``: the fit (``fit_link_model``, seed 0, 5 times,
+    median) and ``calls`` recommendations with the model (p50/p99)."""
+    from graph_service.analytics.recommendations import fit_link_model
+
+    doc, _ = generate_cluster(members=members, seed=42)
+    G = build_collaboration_graph(doc)
+    fits = []
+    model = None
+    for _ in range(5):
+        t = time.perf_counter()
+        model = fit_link_model(G, seed=0, kind=kind)  # type: ignore[arg-type]
+        fits.append(time.perf_counter() - t)
+    assert model is not None
+    ids = sorted(v for v, d in G.nodes(data=True) if d.get("node_type", "member") == "member")
+    rng = random.Random(5)
+    recommend(G, ids[0], model=model)  # builds the feature table once
+    times = []
+    for _ in range(calls):
+        u = rng.choice(ids)
+        t = time.perf_counter()
+        recommend(G, u, model=model)
+        times.append(time.perf_counter() - t)
+    times.sort()
+    return [
+        (f"{members} members, {kind}: fit (median of 5)", f"{statistics.median(fits) * 1000:.0f} ms"),
+        (f"{members} members, {kind}: recommend p50", f"{times[len(times) // 2] * 1000:.2f} ms"),
+        (f"{members} members, {kind}: recommend p99",
+         f"{times[min(len(times) - 1, int(0.99 * len(times)))] * 1000:.2f} ms"),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -198,7 +230,17 @@ def main() -> None:
     parser.add_argument("--check", action="store_true",
                         help="compare the full scan and the bounded top-k on many calls")
     parser.add_argument("--sample", type=int, default=200, help="members compared per size after the first")
+    parser.add_argument("--learned", action="store_true",
+                        help="time the learned link predictor's fit and recommendations instead")
     args = parser.parse_args()
+    if args.learned:
+        out = []
+        for n in args.members or [300]:
+            out += learned(n, args.calls)
+        print("| measure | value |\n|---|---|")
+        for k, v in out:
+            print(f"| {k} | {v} |")
+        return
     if args.check:
         failures = check(args.members or [300, 5000], args.max_event_size, args.sample)
         print("identical" if not failures else f"{failures} different answers")

@@ -18,7 +18,7 @@ only structure is available -- there the classic score is resource allocation, a
 model is meant to be clearly ahead of the best classical index.
 
 Everything is seeded (splits 7, 8, ...; AUC sampling seed 11 + split seed): the same command gives
-the same table. Each number is the mean over the splits.
+the same table. Each number is the mean over the splits ± its standard error.
 
     /work/main/.venv/bin/python bench/recommender_quality.py [--splits N] [--small-splits N] [--members N]
 """
@@ -246,6 +246,14 @@ def mean(xs: list[float]) -> float:
     return sum(xs) / len(xs)
 
 
+def mean_se(xs: list[float]) -> tuple[float, float]:
+    """Mean over the splits and its standard error (0 with a single split)."""
+    m = mean(xs)
+    if len(xs) < 2:
+        return m, 0.0
+    return m, math.sqrt(sum((x - m) ** 2 for x in xs) / (len(xs) - 1) / len(xs))
+
+
 def paired_difference(a: list[float], b: list[float]) -> tuple[float, float]:
     """Mean of a - b over the splits and its standard error (0 with a single split)."""
     d = [x - y for x, y in zip(a, b, strict=True)]
@@ -268,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     ok = True
     print(f"Hidden share {HIDE_SHARE:.0%}; splits seeded from {FIRST_SPLIT_SEED} ({args.splits} on the seed "
           f"cluster, {args.small_splits} on each small network); {AUC_SAMPLES:,} AUC comparisons per split; "
-          f"hits@{TOP} over both directions of each hidden tie. Means over the splits.\n")
+          f"hits@{TOP} over both directions of each hidden tie. Means over the splits ± standard error.\n")
     print(f"| dataset | members | ties | hidden | splits | method | hits@{TOP} | AUC |")
     print("|---|---:|---:|---:|---:|---|---:|---:|")
     differences = []
@@ -281,9 +289,10 @@ def main(argv: list[str] | None = None) -> int:
             if not res[method]:
                 print(f"| {name} | {n} | {m} | {k} | {splits} | {LABELS[method]} | n/a | n/a |")
                 continue
-            h = mean([r[0] for r in res[method]])
-            a = mean([r[1] for r in res[method]])
-            print(f"| {name} | {n} | {m} | {k} | {splits} | {LABELS[method]} | {h:.3f} | {a:.3f} |")
+            h, hs = mean_se([r[0] for r in res[method]])
+            a, as_ = mean_se([r[1] for r in res[method]])
+            print(f"| {name} | {n} | {m} | {k} | {splits} | {LABELS[method]} | {h:.3f} ± {hs:.3f} "
+                  f"| {a:.3f} ± {as_:.3f} |")
         if len(res["learned"]) != splits:
             differences.append((name, structure_only, None, None))
             continue

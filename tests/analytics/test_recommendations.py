@@ -590,3 +590,37 @@ def test_near_tie_sentence_when_and_only_when_scores_are_close(star):
     assert out[0].reasons == ("r", "Ranked above Y: 2 more shared contacts.")
     assert out[1].reasons == ("r",) and out[2].reasons == ("r",)  # 0.100 is not within 5% of 0.205
     assert explain_near_ties([x, y], share=0.01)[0].reasons == ("r",)
+
+
+def test_small_networks_get_more_training_rounds(doc_factory):
+    from graph_service.analytics.recommendations.learned import default_rounds
+
+    G = _events_graph(doc_factory)  # 330 ties: 33 hidden a round, about 300 positives in 10 rounds
+    assert default_rounds(G) == 10
+    model = fit_link_model(G, seed=0)
+    assert model is not None and model.kind == "logistic"
+    assert model.positives == 330 and model.negatives > 4 * model.positives  # 2 near + 4 random
+
+
+def test_boosted_model_is_deterministic_exact_and_explained_by_occlusion(doc_factory):
+    G = _events_graph(doc_factory)
+    m1 = fit_link_model(G, seed=0, kind="boosting", rounds=3)
+    m2 = fit_link_model(_events_graph(doc_factory), seed=0, kind="boosting", rounds=3)
+    assert m1 is not None and m2 is not None and m1.kind == "boosting" and m1.digest
+    assert m1 == m2 and recommend(G, "m005", model=m1) == recommend(G, "m005", model=m2)
+    u = "m000"
+    tied = {v for v, d in G[u].items() if d["structural"]}
+    others = [v for v in sorted(G.nodes) if v != u and v not in tied]
+    scores = score_pairs(G, [(u, v) for v in others], "learned", model=m1)
+    expected = sorted(zip(scores, others, strict=True), key=lambda t: (-t[0], t[1]))[:5]
+    got = recommend(G, u, limit=5, model=m1)
+    assert [r.id for r in got] == [v for _, v in expected]
+    # occlusion: a feature at its training mean contributes nothing
+    from graph_service.analytics.recommendations.learned import table_for
+
+    X = table_for(G).features(u)[:3].copy()
+    X[:, m1.features.index("shared_events")] = m1.mean[m1.features.index("shared_events")]
+    assert m1.contributions(X)[:, m1.features.index("shared_events")] == pytest.approx(0.0)
+    top = got[0]
+    best = max(("structure", "events", "skills", "subsector", "activity"), key=lambda k: top.components[k])
+    assert top.reasons[0].startswith({"events": "You both attended", "structure": "You both know"}.get(best, ""))

@@ -2,8 +2,10 @@
 
 Hold-out training, as LinkedIn's People You May Know and Neo4j GDS link-prediction pipelines do
 it: hide a seeded sample of the existing ties (the positives), sample pairs that are not tied --
-for each positive ``(u, v)`` one ``(u, w)`` with ``w`` at distance 2 and one with ``w`` drawn from
-everybody (the negatives) --, compute the features of every pair on the graph *without* the
+for each positive ``(u, v)`` two ``(u, w)`` with ``w`` at distance 2 and four with ``w`` drawn from
+everybody not tied to ``u`` (the negatives: the candidates a recommendation ranks ``v`` among) --,
+pooled over several seeded rounds (3 on a cluster of hundreds, up to 20 on a network of a few
+dozen ties, each hiding a different 10%), compute the features of every pair on the graph *without* the
 hidden ties, and fit a logistic regression on standardised features (scikit-learn). Scoring then
 needs only the fitted numbers (:class:`LinkModel`), on the whole graph:
 
@@ -29,8 +31,8 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 import networkx as nx
 import numpy as np
@@ -80,7 +82,15 @@ SUBSECTOR_BONUS = 0.05
 """``beta``: a candidate bridging a subsector the member has no ties into gains 0.05 of probability
 (half that for a secondary subsector)."""
 HIDDEN_SHARE = 0.10
-ROUNDS = 3
+MIN_ROUNDS = 3
+MAX_ROUNDS = 20
+TARGET_POSITIVES = 300
+NEAR_NEGATIVES = 2
+RANDOM_NEGATIVES = 4
+BOOSTING: Mapping[str, Any] = {
+    "max_iter": 200, "learning_rate": 0.1, "max_leaf_nodes": 15, "l2_regularization": 1.0,
+    "min_samples_leaf": 20, "early_stopping": False, "random_state": 42,
+}
 MAX_POSITIVES = 2_000
 MIN_POSITIVES = 10
 _CACHE_KEY = "graph_service.analytics.recommendations.learned"
@@ -100,15 +110,40 @@ class LinkModel:
     positives: int = 0
     negatives: int = 0
     seed: int = 0
+    kind: str = "logistic"
+    """``"logistic"`` (``coef``/``intercept`` score) or ``"boosting"`` (``booster`` scores,
+    ``coef`` is the logistic fit kept alongside, unused for scoring)."""
+    digest: str = ""
+    """Fingerprint of the booster (its predictions on the training pairs): equal models compare
+    equal although the scikit-learn object does not."""
+    booster: Any = field(default=None, compare=False, repr=False)
 
-    def contributions(self, X: FloatArray) -> FloatArray:
-        """Per-feature contributions (log-odds) of the rows of ``X``."""
+    def _logit(self, X: FloatArray) -> FloatArray:
+        if self.booster is not None:
+            return np.asarray(self.booster.decision_function(X), dtype=np.float64).ravel()
+        return np.asarray(self._linear(X).sum(axis=1) + self.intercept, dtype=np.float64)
+
+    def _linear(self, X: FloatArray) -> FloatArray:
         mean = np.asarray(self.mean)
         scale = np.asarray(self.scale)
         return np.asarray(((X - mean) / scale) * np.asarray(self.coef), dtype=np.float64)
 
+    def contributions(self, X: FloatArray) -> FloatArray:
+        """Per-feature contributions (log-odds) of the rows of ``X``: for the logistic model its
+        terms ``c_i (x_i - mu_i) / s_i``; for the boosted trees the occlusion ``f(x) - f(x with
+        x_i set to its training mean mu_i)`` of the model's log-odds ``f``."""
+        if self.booster is None:
+            return self._linear(X)
+        n, d = X.shape
+        base = self._logit(X)
+        occluded = np.repeat(X[:, None, :], d, axis=1)  # (row, feature occluded, column)
+        idx = np.arange(d)
+        occluded[:, idx, idx] = np.asarray(self.mean)[None, :]
+        f = self._logit(occluded.reshape(n * d, d)).reshape(n, d)
+        return np.asarray(base[:, None] - f, dtype=np.float64)
+
     def probability(self, X: FloatArray) -> FloatArray:
-        z = self.contributions(X).sum(axis=1) + self.intercept
+        z = self._logit(X)
         return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float64)
 
 
@@ -338,10 +373,15 @@ def training_pairs(
     seed: int = 0,
     hidden_share: float = HIDDEN_SHARE,
     max_positives: int = MAX_POSITIVES,
-    near_negatives: int = 1,
+    near_negatives: int = NEAR_NEGATIVES,
+    random_negatives: int = RANDOM_NEGATIVES,
 ) -> tuple[nx.Graph[str], list[tuple[str, str]], list[int]] | None:
     """The training graph (``G`` without the hidden ties), the pairs and their labels; None when
-    ``G`` has fewer than :data:`MIN_POSITIVES` ties to learn from."""
+    ``G`` has fewer than :data:`MIN_POSITIVES` ties to learn from.
+
+    Each hidden tie ``(u, v)`` comes with ``near_negatives`` pairs ``(u, w)``, ``w`` at distance 2
+    of ``u``, and ``random_negatives`` with ``w`` drawn from every member not tied to ``u``: the
+    candidates a recommendation for ``u`` ranks ``v`` among."""
     ties = _tie_pairs(G)
     n_hidden = min(max_positives, max(MIN_POSITIVES, round(hidden_share * len(ties))))
     if len(ties) < 2 * MIN_POSITIVES:
@@ -375,13 +415,45 @@ def training_pairs(
                     pairs.append((u, w))
                     labels.append(0)
                     found += 1
-        for _ in range(8):  # one negative drawn from everybody
+        found = 0
+        for _ in range(8 * random_negatives):  # negatives drawn from everybody
+            if found == random_negatives:
+                break
             w = rng.choice(members)
             if free(u, w):
                 pairs.append((u, w))
                 labels.append(0)
-                break
+                found += 1
     return H, pairs, labels
+
+
+def default_rounds(G: nx.Graph[str], hidden_share: float = HIDDEN_SHARE) -> int:
+    """Enough hold-out rounds for about :data:`TARGET_POSITIVES` positives: 3 on a cluster of a
+    few hundred members, up to :data:`MAX_ROUNDS` on a network of a few dozen ties."""
+    n_hidden = max(MIN_POSITIVES, round(hidden_share * len(_tie_pairs(G))))
+    return max(MIN_ROUNDS, min(MAX_ROUNDS, math.ceil(TARGET_POSITIVES / n_hidden)))
+
+
+def _fit_logistic(
+    X: FloatArray, y: npt.NDArray[np.int64], seed: int
+) -> tuple[FloatArray, FloatArray, FloatArray, float]:
+    from sklearn.linear_model import LogisticRegression  # imported here: only fitting needs it
+    from sklearn.preprocessing import StandardScaler
+
+    scaler = StandardScaler().fit(X)
+    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
+    lr = LogisticRegression(C=1.0, max_iter=2000, random_state=seed)
+    lr.fit((X - scaler.mean_) / scale, y)
+    return (np.asarray(scaler.mean_, dtype=np.float64), np.asarray(scale, dtype=np.float64),
+            np.asarray(lr.coef_[0], dtype=np.float64), float(lr.intercept_[0]))
+
+
+def _fit_booster(X: FloatArray, y: npt.NDArray[np.int64]) -> Any:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    booster = HistGradientBoostingClassifier(**BOOSTING)
+    booster.fit(X, y)
+    return booster
 
 
 def fit_link_model(
@@ -390,8 +462,9 @@ def fit_link_model(
     seed: int = 0,
     hidden_share: float = HIDDEN_SHARE,
     max_positives: int = MAX_POSITIVES,
-    rounds: int = ROUNDS,
+    rounds: int | None = None,
     subsector_bonus: float = SUBSECTOR_BONUS,
+    kind: Literal["logistic", "boosting"] = "logistic",
 ) -> LinkModel | None:
     """Fit the link predictor on ``G``'s own ties (see the module docstring).
 
@@ -402,51 +475,60 @@ def fit_link_model(
     seed : int, default 0
         Seeds the hidden ties and the negatives: the same graph and seed give the same model.
     hidden_share : float, default 0.1
-        Share of the member-member ties hidden as positives (at least :data:`MIN_POSITIVES`, at
-        most ``max_positives``).
+        Share of the member-member ties hidden as positives in each round (at least
+        :data:`MIN_POSITIVES`, all rounds together at most ``max_positives``).
     max_positives : int, default 2000
-        Caps the positives of all rounds together (and so the cost: the features are computed
-        once per member in the pairs, one sparse pass per feature).
-    rounds : int, default 3
+        Caps the positives of all rounds together (and so the cost).
+    rounds : int, optional
         Independent hold-outs (seeds ``seed * 1009 + round``), each on its own training graph,
-        whose pairs are pooled: small networks then have enough positives.
+        whose pairs are pooled; by default :func:`default_rounds` (3 on the seed cluster, up to
+        20 on small networks).
     subsector_bonus : float, default 0.05
         ``beta`` of the score.
+    kind : {"logistic", "boosting"}, default "logistic"
+        The model: the logistic regression (the service's), or gradient-boosted trees
+        (:data:`BOOSTING`; reasons by occlusion, see :meth:`LinkModel.contributions`), which
+        came out behind it on every benchmark network (docs/analytics.md).
 
     Returns
     -------
     LinkModel or None
         None when ``G`` has too few ties to learn from (the caller then uses the classic score).
     """
-    from sklearn.linear_model import LogisticRegression  # imported here: only fitting needs it
-    from sklearn.preprocessing import StandardScaler
-
+    n_rounds = default_rounds(G, hidden_share) if rounds is None else max(1, rounds)
     blocks: list[FloatArray] = []
-    labels: list[int] = []
-    for r in range(rounds):
+    ys: list[npt.NDArray[np.int64]] = []
+    for r in range(n_rounds):
         found = training_pairs(G, seed=seed * 1009 + r, hidden_share=hidden_share,
-                               max_positives=max(1, max_positives // rounds))
+                               max_positives=max(1, max_positives // n_rounds))
         if found is None:
             return None
         H, pairs, round_labels = found
         blocks.append(pair_features(H, pairs))
-        labels += round_labels
+        ys.append(np.asarray(round_labels, dtype=np.int64))
     X = np.vstack(blocks)
-    y = np.asarray(labels)
-    scaler = StandardScaler().fit(X)
-    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
-    lr = LogisticRegression(C=1.0, max_iter=2000, random_state=seed)
-    lr.fit((X - scaler.mean_) / scale, y)
+    y = np.concatenate(ys)
+    chosen = kind
+    mean, scale, coef, intercept = _fit_logistic(X, y, seed)
+    booster = _fit_booster(X, y) if chosen == "boosting" else None
+    digest = ""
+    if booster is not None:
+        import hashlib
+
+        digest = hashlib.sha256(np.round(booster.decision_function(X), 10).tobytes()).hexdigest()
     return LinkModel(
         features=FEATURES,
-        mean=tuple(float(x) for x in scaler.mean_),
+        mean=tuple(float(x) for x in mean),
         scale=tuple(float(x) for x in scale),
-        coef=tuple(float(x) for x in lr.coef_[0]),
-        intercept=float(lr.intercept_[0]),
+        coef=tuple(float(x) for x in coef),
+        intercept=intercept,
         subsector_bonus=subsector_bonus,
         positives=int(y.sum()),
         negatives=int(len(y) - y.sum()),
         seed=seed,
+        kind=chosen,
+        digest=digest,
+        booster=booster,
     )
 
 
