@@ -1,17 +1,57 @@
-"""Communities of the tie network (Louvain) and how far they follow the subsectors (NMI)."""
+"""Communities of the collaboration network (Leiden or Louvain) and how far they follow the
+subsectors (NMI)."""
 
 from __future__ import annotations
 
 import math
+import random
+import threading
 from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
+import igraph as ig
 import networkx as nx
 
-from graph_service.analytics.graph import ties_graph
+from graph_service.analytics.graph import adjacency, ties_graph
 
-__all__ = ["Community", "CommunityReport", "detect_communities", "normalised_mutual_information"]
+__all__ = [
+    "Community",
+    "CommunityReport",
+    "Evidence",
+    "Method",
+    "EVIDENCE",
+    "METHODS",
+    "LEIDEN_TOLERANCE",
+    "LEIDEN_MAX_ITERATIONS",
+    "community_graph",
+    "detect_communities",
+    "normalised_mutual_information",
+]
+
+Evidence = Literal["all", "ties"]
+"""What links members for the communities: ``"all"`` (ties and co-attendance contacts, with the
+projection's weights) or ``"ties"`` (ties only)."""
+Method = Literal["leiden", "louvain"]
+"""How the partition is found: Leiden (igraph, connected communities) or Louvain (networkx)."""
+EVIDENCE: tuple[Evidence, ...] = ("all", "ties")
+METHODS: tuple[Method, ...] = ("leiden", "louvain")
+
+# igraph draws its random numbers from one process-wide generator (Python's ``random`` module
+# by default). Leiden swaps in its own seeded generator for the run, under this lock, so neither
+# a concurrent run nor anybody else's use of ``random`` changes the answer.
+_IGRAPH_RNG = threading.Lock()
+
+LEIDEN_TOLERANCE = 1e-4
+"""Leiden stops after the first iteration that raises the modularity by less than this."""
+LEIDEN_MAX_ITERATIONS = 50
+"""... and after this many iterations in any case.
+
+Iterating until no iteration improves at all (igraph's ``n_iterations=-1``) is free at the
+cluster's size but takes several times longer at 100,000 members, where every iteration still
+adds a few 1e-5 of modularity: the measured trade-off is in ``docs/analytics.md``
+(``bench/communities.py --until-stable``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,11 +67,12 @@ class Community:
 
 @dataclass(frozen=True, slots=True)
 class CommunityReport:
-    """Louvain communities of the ties graph.
+    """Communities of the graph of the chosen ``evidence``, found by ``method``.
 
-    ``modularity`` is None when the graph has no ties (it is undefined). ``nmi`` compares the
-    community of each member with its primary subsector: 1 means communities are exactly the
-    subsectors, 0 that they are independent of them.
+    ``modularity`` is the modularity of the partition on that graph (the one partitioned: same
+    edges, weights and resolution); None when it has no edges (it is undefined). ``nmi``
+    compares the community of each member with its primary subsector: 1 means communities are
+    exactly the subsectors, 0 that they are independent of them.
     """
 
     modularity: float | None
@@ -39,49 +80,102 @@ class CommunityReport:
     nmi: float
     seed: int
     resolution: float
+    method: Method = "leiden"
+    evidence: Evidence = "all"
 
 
-def detect_communities(G: nx.Graph[str], *, seed: int = 42, resolution: float = 1.0) -> CommunityReport:
-    """Find communities with the Louvain method on the ties graph, weighted by tie weight.
+def community_graph(G: nx.Graph[str], evidence: Evidence = "all") -> nx.Graph[str]:
+    """The graph the communities partition: every node of ``G`` and the edges of ``evidence``.
+
+    ``"all"`` is ``G`` itself, as :func:`~graph_service.analytics.graph.build_collaboration_graph`
+    projects it: ties, and the weak co-attendance contacts of events of at most
+    :data:`~graph_service.analytics.graph.MAX_EVENT_SIZE` people, each edge weighted by the
+    noisy-or of its evidence (an event of n people contributes ``min(0.5, 1/(n - 1))``).
+    ``"ties"`` is :func:`~graph_service.analytics.graph.ties_graph`: the contacts left out, the
+    ties keep their weight. Read-only (both share ``G``'s attribute dicts).
+
+    Raises
+    ------
+    ValueError
+        If ``evidence`` is not ``"all"`` or ``"ties"``.
+    """
+    if evidence == "all":
+        return G
+    if evidence == "ties":
+        return ties_graph(G)
+    raise ValueError(f"evidence must be one of {', '.join(EVIDENCE)}")
+
+
+def detect_communities(
+    G: nx.Graph[str],
+    *,
+    evidence: Evidence = "all",
+    method: Method = "leiden",
+    seed: int = 42,
+    resolution: float = 1.0,
+) -> CommunityReport:
+    """Find communities by maximising weighted modularity on the graph of the chosen evidence.
 
     Parameters
     ----------
     G : networkx.Graph
-        The collaboration graph; co-attendance-only contacts are ignored (see
-        :func:`~graph_service.analytics.graph.ties_graph`).
+        The collaboration graph (from
+        :func:`~graph_service.analytics.graph.build_collaboration_graph`, or a subset of it).
+    evidence : {"all", "ties"}, default "all"
+        ``"all"``: ties and co-attendance at small events, as weighted in the projection (see
+        :func:`community_graph`), so members who keep meeting at the same round tables form a
+        community even without recorded ties (the two-mode attendance network, projected).
+        ``"ties"``: ties only.
+    method : {"leiden", "louvain"}, default "leiden"
+        Leiden through igraph's ``community_leiden(objective_function="modularity",
+        n_iterations=-1)``, or Louvain through :func:`networkx.community.louvain_communities`.
     seed : int, default 42
-        Seed of the Louvain node order, so the same graph always gives the same communities.
+        Seed of the method's random choices, so the same graph always gives the same communities.
     resolution : float, default 1.0
         Modularity resolution (> 0); above 1 favours smaller communities.
 
     Returns
     -------
     CommunityReport
-        Communities sorted by size descending, then by their smallest member id.
+        Communities sorted by size descending, then by their smallest member id, numbered
+        ``c-1``, ``c-2``, ...
 
     Raises
     ------
     ValueError
-        If ``resolution`` is not positive.
+        If ``resolution`` is not positive, or ``evidence`` or ``method`` is unknown.
 
     Notes
     -----
-    Blondel, Guillaume, Lambiotte & Lefebvre (2008), "Fast unfolding of communities in large
-    networks", J. Stat. Mech. P10008, via :func:`networkx.community.louvain_communities`.
-    A member without ties forms a singleton community of its own (Louvain never moves a node
-    with no edges). Modularity uses the same weight and resolution.
+    Leiden: Traag, Waltman & van Eck (2019), "From Louvain to Leiden: guaranteeing
+    well-connected communities", Sci. Rep. 9, 5233. Every community it returns induces a
+    connected subgraph of the partitioned graph; Louvain (Blondel, Guillaume, Lambiotte &
+    Lefebvre 2008, "Fast unfolding of communities in large networks", J. Stat. Mech. P10008) can
+    return communities that are not even connected. A member with no edge in the partitioned
+    graph forms a singleton community of its own.
+
+    Modularity (Newman & Girvan 2004; with the resolution gamma of Reichardt & Bornholdt 2006) is
+    ``Q = sum_c [ W_c / W - gamma * (S_c / 2W)^2 ]`` over the communities c, where W is the total
+    edge weight, W_c the weight of the edges inside c and S_c the sum of the weighted degrees of
+    its members; it equals :func:`networkx.community.modularity` on the partitioned graph.
     """
     if not resolution > 0:
         raise ValueError("resolution must be positive")
-    T = ties_graph(G)
-    if T.number_of_nodes() == 0:
-        return CommunityReport(None, (), 1.0, seed, resolution)
-    found = nx.community.louvain_communities(T, weight="weight", resolution=resolution, seed=seed)
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}")
+    H = community_graph(G, evidence)
+    if H.number_of_nodes() == 0:
+        return CommunityReport(None, (), 1.0, seed, resolution, method, evidence)
+    if method == "leiden":
+        found = _leiden(H, seed=seed, resolution=resolution)
+    else:
+        found = [list(p) for p in nx.community.louvain_communities(H, weight="weight", resolution=resolution,
+                                                                    seed=seed)]
     parts = sorted((sorted(p) for p in found), key=lambda p: (-len(p), p[0]))
     modularity: float | None = None
-    if T.number_of_edges() > 0:
+    if H.number_of_edges() > 0:
         score = nx.community.modularity(
-            T, parts, weight="weight", resolution=resolution  # type: ignore[arg-type]  # stubs want sets; lists work
+            H, parts, weight="weight", resolution=resolution  # type: ignore[arg-type]  # stubs want sets; lists work
         )
         modularity = float(score)
 
@@ -91,7 +185,7 @@ def detect_communities(G: nx.Graph[str], *, seed: int = 42, resolution: float = 
     for i, members in enumerate(parts):
         mix: Counter[str] = Counter()
         for n in members:
-            d = T.nodes[n]
+            d = H.nodes[n]
             if d.get("node_type", "member") == "member" and d.get("subsector") is not None:
                 mix[d["subsector"]] += 1
                 labels_c.append(i)
@@ -105,7 +199,54 @@ def detect_communities(G: nx.Graph[str], *, seed: int = 42, resolution: float = 
             )
         )
     nmi = normalised_mutual_information(labels_c, labels_s)
-    return CommunityReport(modularity, tuple(communities), nmi, seed, resolution)
+    return CommunityReport(modularity, tuple(communities), nmi, seed, resolution, method, evidence)
+
+
+def _leiden(H: nx.Graph[str], *, seed: int, resolution: float) -> list[list[str]]:
+    """Leiden communities of ``H`` (weighted modularity), as lists of node ids.
+
+    The igraph graph is built from the sorted node ids and the sorted edges, so the answer does
+    not depend on the order the graph was built in; igraph's random numbers come from
+    ``random.Random(seed)``, swapped in for the run and swapped back after it. Iterations run
+    until one raises the modularity by less than :data:`LEIDEN_TOLERANCE`, at most
+    :data:`LEIDEN_MAX_ITERATIONS` of them (each starts from the partition of the one before, as
+    igraph's own ``n_iterations`` does).
+    """
+    nodes = sorted(H.nodes)
+    n = len(nodes)
+    index = {v: i for i, v in enumerate(nodes)}
+    keyed: list[tuple[int, float]] = []
+    for u, nbrs in adjacency(H).items():
+        i = index[u]
+        for v, d in nbrs.items():
+            j = index[v]
+            if i < j:
+                keyed.append((i * n + j, float(d.get("weight", 1.0))))
+    keyed.sort()
+    g = ig.Graph(n=n, edges=[divmod(k, n) for k, _w in keyed])
+    weights = [w for _k, w in keyed]
+    membership: list[int] | None = None
+    with _IGRAPH_RNG:
+        ig.set_random_number_generator(random.Random(seed))
+        try:
+            best = -math.inf
+            for _ in range(LEIDEN_MAX_ITERATIONS):
+                found = g.community_leiden(objective_function="modularity", weights=weights, resolution=resolution,
+                                           n_iterations=1, initial_membership=membership)
+                quality = g.modularity(found.membership, weights=weights, resolution=resolution, directed=False)
+                if quality < best:  # never seen (an iteration does not lower the quality); keep the best
+                    break
+                membership = list(found.membership)
+                if quality - best < LEIDEN_TOLERANCE:
+                    break
+                best = quality
+        finally:
+            ig.set_random_number_generator(random)
+    assert membership is not None  # the first iteration always improves on -inf
+    groups: dict[int, list[str]] = {}
+    for i, c in enumerate(membership):
+        groups.setdefault(c, []).append(nodes[i])
+    return list(groups.values())
 
 
 def _entropy(counts: Counter[Hashable], n: int) -> float:

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from graph_service.analytics.communities import Evidence, Method
 from graph_service.cli.common import JoinedOpt, JsonOpt, SubsectorOpt, ask, out, subset
 from graph_service.services import analyses
 from graph_service.services.recommendations import paths_between, recommendations_for
@@ -68,13 +69,21 @@ def paths_cmd(
 
 
 @analytics_app.command("communities")
-def communities_cmd(subsector: SubsectorOpt = None, joined_before: JoinedOpt = None, as_json: JsonOpt = False) -> None:
-    """Louvain communities (seed 42) and how far they follow subsectors."""
-    report = ask(lambda db, view: analyses.communities(view, subset(subsector, joined_before)), as_json)
+def communities_cmd(
+    subsector: SubsectorOpt = None, joined_before: JoinedOpt = None,
+    evidence: Annotated[Evidence, typer.Option(
+        help="'all': ties and co-attendance at small events; 'ties': ties only.")] = "all",
+    method: Annotated[Method, typer.Option(help="'leiden' (connected communities) or 'louvain'.")] = "leiden",
+    as_json: JsonOpt = False,
+) -> None:
+    """Communities (Leiden by default, seed 42) and how far they follow subsectors."""
+    report = ask(lambda db, view: analyses.communities(view, subset(subsector, joined_before), evidence=evidence,
+                                                       method=method), as_json)
     if report is None:
         return
     mod = "n/a" if report.modularity is None else f"{report.modularity:.3f}"
-    out.print(f"Modularity {mod}; NMI with subsectors {report.nmi:.3f}")
+    out.print(f"{report.method.capitalize()} on {'ties' if report.evidence == 'ties' else 'ties and co-attendance'}: "
+              f"modularity {mod}; NMI with subsectors {report.nmi:.3f}")
     table = Table()
     for col in ("community", "size", "subsector mix"):
         table.add_column(col)
@@ -84,7 +93,7 @@ def communities_cmd(subsector: SubsectorOpt = None, joined_before: JoinedOpt = N
     out.print(table)
     singles = sum(1 for c in report.communities if c.size == 1)
     if singles:
-        out.print(f"{singles} member(s) without ties form communities of their own.")
+        out.print(f"{singles} member(s) form communities of their own (nothing in the evidence groups them).")
 
 
 @analytics_app.command("subsectors")

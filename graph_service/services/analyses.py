@@ -29,6 +29,7 @@ from graph_service.analytics import (
     tie_betweenness,
     ties_graph,
 )
+from graph_service.analytics.communities import Evidence, Method
 from graph_service.services.views import GraphView, Projection
 
 __all__ = [
@@ -82,12 +83,17 @@ class BridgesAnswer:
     subset: Subset
 
 
-def communities(view: GraphView, where: Subset = Subset(), *, seed: int = 42,
-                resolution: float = 1.0) -> CommunityReport:
-    def compute(p: Projection) -> CommunityReport:
-        return detect_communities(where.apply(p.members), seed=seed, resolution=resolution)
+def communities(view: GraphView, where: Subset = Subset(), *, evidence: Evidence = "all",
+                method: Method = "leiden", seed: int = 42, resolution: float = 1.0) -> CommunityReport:
+    """Communities of the view's members (:func:`~graph_service.analytics.detect_communities`):
+    by default Leiden (seed 42) on ties and co-attendance at small events, ``evidence="ties"``
+    for ties only; memoised on the view per subset and options."""
 
-    return view.memo(("communities", where, seed, resolution), compute)
+    def compute(p: Projection) -> CommunityReport:
+        return detect_communities(where.apply(p.members), evidence=evidence, method=method, seed=seed,
+                                  resolution=resolution)
+
+    return view.memo(("communities", where, evidence, method, seed, resolution), compute)
 
 
 def subsectors(view: GraphView, where: Subset = Subset()) -> SubsectorsAnswer:

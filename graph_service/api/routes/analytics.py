@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from graph_service.analytics import CommunityReport, Matrix
+from graph_service.analytics.communities import Evidence, Method
 from graph_service.api.deps import ViewDep
 from graph_service.interchange import SubsectorId
 from graph_service.services import analyses
@@ -27,9 +28,18 @@ SubsetDep = Annotated[Subset, Depends(subset_params)]
 
 
 @router.get("/communities", response_model=CommunityReport)
-def communities(view: ViewDep, where: SubsetDep) -> CommunityReport:
-    """Louvain communities (seed 42) with their subsector mix, modularity, and NMI against subsectors."""
-    return analyses.communities(view, where)
+def communities(
+    view: ViewDep,
+    where: SubsetDep,
+    evidence: Annotated[Evidence, Query(
+        description="'all': ties and co-attendance at events of at most 50 people (weighted 1/(n-1) as in "
+                    "the projection); 'ties': ties only.")] = "all",
+    method: Annotated[Method, Query(
+        description="'leiden' (connected communities, Traag et al. 2019) or 'louvain'.")] = "leiden",
+) -> CommunityReport:
+    """Communities (Leiden by default, seed 42) with their subsector mix, the modularity of the
+    partition on the graph partitioned, and NMI against subsectors."""
+    return analyses.communities(view, where, evidence=evidence, method=method)
 
 
 @router.get("/subsectors", response_model=SubsectorsAnswer)
