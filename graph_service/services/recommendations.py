@@ -11,7 +11,8 @@ import time
 from dataclasses import dataclass
 from datetime import date
 
-from graph_service.analytics import MAX_HOPS, Recommendation, UnknownMember, WarmPath, recommend, warm_paths
+from graph_service.analytics import MAX_HOPS, Recommendation, UnknownMember, WarmPath, recommend
+from graph_service.analytics.paths import HOP_DISCOUNT, MAX_EXPANSIONS, search_warm_paths
 from graph_service.analytics.recommendations import LinkModel, fit_link_model
 from graph_service.errors import InvalidRequest, NotFound
 from graph_service.services.views import GraphView
@@ -110,8 +111,12 @@ def paths_between(
     max_hops: int = 4,
     timeout_s: float = 5.0,
 ) -> Paths:
-    """Up to ``k`` warm paths from ``source`` to ``target``, most trusted first, on ``view``:
-    nobody the view leaves out is an intermediary, and a tie it does not hold is no hop."""
+    """Up to ``k`` warm paths from ``source`` to ``target`` on ``view``: nobody the view leaves out
+    is an intermediary, and a tie it does not hold is no hop.
+
+    Only paths without detours; fewest introducers first unless a longer chain is clearly more
+    trusted (``score = trust * HOP_DISCOUNT ** introducers``), and every contact the two share is
+    offered when ``k`` allows (see :mod:`graph_service.analytics.paths`)."""
     if max_hops > MAX_HOPS:
         raise InvalidRequest("max_hops", f"at most {MAX_HOPS}")
     if source == target:
@@ -121,12 +126,17 @@ def paths_between(
         if ident not in G:
             raise NotFound("member", ident)
     deadline = time.monotonic() + timeout_s
-    items = tuple(warm_paths(G, source, target, k=k, max_hops=max_hops, deadline=deadline))
-    complete = time.monotonic() < deadline
+    search = search_warm_paths(G, source, target, k=k, max_hops=max_hops, deadline=deadline)
+    items, complete = search.paths, search.complete
     if items:
-        message = f"{len(items)} path(s) of at most {max_hops} hops."
+        message = (f"{len(items)} path(s) of at most {max_hops} hops, without detours; fewest introducers "
+                   f"first, unless a longer chain is more than {1 / HOP_DISCOUNT:g} times as trusted per "
+                   "extra introducer.")
     else:
         message = f"No path of at most {max_hops} hops links {source} to {target}."
     if not complete:
-        message += " The search stopped at its time limit; more paths may exist."
+        if search.expanded >= MAX_EXPANSIONS:
+            message += " The search stopped at its bound on the work; more paths may exist."
+        else:
+            message += " The search stopped at its time limit; more paths may exist."
     return Paths(source, target, max_hops, items, message, complete)
