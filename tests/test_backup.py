@@ -239,3 +239,20 @@ def test_recorded_ties_round_trip_and_keys_stay_out_of_backups(db: Database, tmp
     assert _everything(db) == before  # the key is still there: a restore leaves keys as they are
     waiting = [t for t in ties.member_ties(db, "m-002") if t.other.id == "m-004"]
     assert [(t.recorded_by, t.confirmed, t.awaiting) for t in waiting] == [("m-004", False, True)]
+
+
+def test_the_skills_organisations_offer_round_trip(db: Database, tmp_path: Path) -> None:
+    doc = small_document()
+    skills = [s["id"] for s in doc["skills"]][:2]
+    for o in doc["organisations"]:
+        o["skills"] = skills
+    documents.import_document(db, parse_document(doc), replace=True)
+    before = _everything(db)
+    assert before["types"].get("OFFERS") == len(skills) * len(doc["organisations"])
+    path = tmp_path / "graph.json.gz"
+    backup.write_backup(db, path)
+    documents.import_document(db, parse_document({"organisations": [
+        {**o, "skills": []} for o in doc["organisations"]]}))
+    assert "OFFERS" not in _everything(db)["types"]
+    backup.restore_backup(db, path)
+    assert _everything(db) == before

@@ -104,6 +104,7 @@ was drawn, not cluster data: a restored graph is laid out afresh or carries the 
 RELATIONSHIP_KEYS: dict[str, frozenset[str]] = {
     "IN_SUBSECTOR": frozenset({"rank", "primary"}),
     "HAS_SKILL": frozenset({"rank"}),
+    "OFFERS": frozenset({"rank"}),
     "OF_SUBSECTOR": frozenset(),
     "KNOWS": frozenset({"strength", "since", "confirmed", "introduction"}),
     "COLLABORATED": frozenset({"weight", "since", "confirmed"}),
@@ -271,6 +272,7 @@ def expected_counts(data: BackupData) -> Counts:
     rels = Counter({
         "IN_SUBSECTOR": sum(len(m.subsectors) for m in doc.members),
         "HAS_SKILL": sum(len(m.skills) for m in doc.members),
+        "OFFERS": sum(len(o.skills) for o in doc.organisations),
         "OF_SUBSECTOR": sum(s.subsector is not None for s in doc.skills),
         "KNOWS": sum(t.kind == "knows" for t in doc.ties),
         "COLLABORATED": sum(t.kind == "collaborated" for t in doc.ties),
