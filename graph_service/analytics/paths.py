@@ -14,14 +14,15 @@ How paths are ranked
     combination of the evidence behind a tie, in (0, 1]). Its **score** discounts every
     introducer after the first::
 
-        score = trust * HOP_DISCOUNT ** (hops - 1),   HOP_DISCOUNT = 0.5
+        score = trust * HOP_DISCOUNT ** (hops - 1),   HOP_DISCOUNT = 0.25
 
-    so one more introducer must more than double the trust to rank first. Read as a chance: if
+    so one more introducer must more than quadruple the trust to rank first. Read as a chance: if
     every tie holds with its weight and every introducer passes the request on with probability
-    ``HOP_DISCOUNT``, the score is the chance that the request arrives. One half says an introducer
-    is as likely to let a request drop as to pass it on -- the asking, the waiting and the
-    explaining again, once per person -- so a second introducer is worth it only for a chain more
-    than twice as trusted (the per-step attenuation of Katz 1953, "A new status index derived from
+    ``HOP_DISCOUNT``, the score is the chance that the request arrives. A quarter says that asking
+    one more person -- the asking, the waiting and the explaining again -- is worth it only for a
+    chain clearly more trusted: since trust is at most 1, a longer chain can come first only when
+    the shorter path's trust is below a quarter (weak ties on both sides), and then only when it
+    is more than four times as trusted (the per-step attenuation of Katz 1953, "A new status index derived from
     sociometric analysis", Psychometrika 18(1), 39-43, applied to one path). Order, exactly: score
     descending, then fewer hops, then trust descending, then the lower largest introduction load
     among the intermediaries, then the member ids. Each path carries its ``score``, its
@@ -101,9 +102,9 @@ __all__ = [
 MAX_HOPS = 6
 """The largest ``max_hops`` accepted: beyond six steps nobody's introduction is warm."""
 
-HOP_DISCOUNT = 0.5
+HOP_DISCOUNT = 0.25
 """The score of a path is its trust times ``HOP_DISCOUNT ** (hops - 1)``: one more introducer must
-more than double the trust to rank first."""
+more than quadruple the trust to rank first."""
 
 MAX_EXPANSIONS = 20_000
 """At most this many partial paths are expanded by one search (the bound on the work)."""

@@ -35,12 +35,12 @@ def _knows(*chain: str, w: float = 1.0) -> list[tuple[str, str, str, float]]:
 
 
 def test_ranked_by_trust_discounted_per_introducer(routes):
-    # Before issue 13 the 3-hop path of trust 1.0 came first; now each introducer after the first halves
-    # the score: a (0.81 x 0.5 = 0.405), b (0.5 x 0.5 = 0.25), c-d (1.0 x 0.25 = 0.25, more hops).
+    # Before issue 13 the 3-hop path of trust 1.0 came first; now each introducer after the first divides
+    # the score by four: a (0.81 x 0.25 = 0.2025), b (0.5 x 0.25 = 0.125), c-d (1.0 x 0.0625 = 0.0625).
     paths = warm_paths(routes, "s", "t", k=3, max_hops=4)
     assert [p.members for p in paths] == [("s", "a", "t"), ("s", "b", "t"), ("s", "c", "d", "t")]
     assert [p.trust for p in paths] == pytest.approx([0.81, 0.5, 1.0])
-    assert [p.score for p in paths] == pytest.approx([0.405, 0.25, 0.25])
+    assert [p.score for p in paths] == pytest.approx([0.2025, 0.125, 0.0625])
     assert [p.length for p in paths] == [2, 2, 3]
     assert [p.introducers for p in paths] == [1, 1, 2]
     assert [p.mutual_contact for p in paths] == [True, True, False]
@@ -51,8 +51,8 @@ def test_ranked_by_trust_discounted_per_introducer(routes):
 
 def test_rank_reason_states_the_rule(routes):
     first, _, last = warm_paths(routes, "s", "t")
-    assert first.rank_reason == "1 introducer (A, a contact you share); trust 0.81; score 0.405 = trust × 0.5^1"
-    assert last.rank_reason == "2 introducers; trust 1.00; score 0.250 = trust × 0.5^2"
+    assert first.rank_reason == "1 introducer (A, a contact you share); trust 0.81; score 0.203 = trust × 0.25^1"
+    assert last.rank_reason == "2 introducers; trust 1.00; score 0.062 = trust × 0.25^2"
 
 
 def test_max_hops_and_k(routes):
@@ -105,30 +105,31 @@ def _rule_graph(doc_factory, mutual_ties: tuple[float, float]):
 
 
 def test_one_introducer_before_a_more_trusted_long_chain(doc_factory):
-    # The 4-hop chain has trust 1.0 > 0.3, but three introducers: score 1.0 x 0.5^3 < 0.3 x 0.5.
+    # The 4-hop chain has trust 1.0 > 0.3, but three introducers: score 1.0 x 0.25^3 < 0.3 x 0.25.
     paths = warm_paths(_rule_graph(doc_factory, (0.6, 0.5)), "s", "t", k=2)
     assert [p.members for p in paths] == [("s", "m", "t"), ("s", "a", "b", "c", "t")]
     assert paths[1].trust > paths[0].trust and paths[0].score > paths[1].score
 
 
 def test_a_long_chain_first_when_clearly_more_trusted(doc_factory):
-    # Trust 1.0 is more than 1 / 0.5^2 = 4 times 0.2: the rule puts the chain first, and says why.
-    paths = warm_paths(_rule_graph(doc_factory, (0.5, 0.4)), "s", "t", k=2)
+    # Trust 1.0 is more than 1 / 0.25^2 = 16 times 0.05: the rule puts the chain first, and says why.
+    paths = warm_paths(_rule_graph(doc_factory, (0.25, 0.2)), "s", "t", k=2)
     assert [p.members for p in paths] == [("s", "a", "b", "c", "t"), ("s", "m", "t")]
-    assert paths[0].score == pytest.approx(0.125) and paths[1].score == pytest.approx(0.1)
-    assert paths[0].rank_reason.endswith("ahead of the 1 introducer path below: its trust is more than 4 times 0.20")
+    assert paths[0].score == pytest.approx(0.015625) and paths[1].score == pytest.approx(0.0125)
+    assert paths[0].rank_reason.endswith("ahead of the 1 introducer path below: its trust is more than 16 times 0.05")
 
 
 def test_exactly_the_discount_keeps_fewer_introducers_first(doc_factory):
-    # 4 times the trust is not more than 4 times: equal scores, fewer hops first.
-    paths = warm_paths(_rule_graph(doc_factory, (0.5, 0.5)), "s", "t", k=2)
+    # 16 times the trust is not more than 16 times: equal scores, fewer hops first.
+    paths = warm_paths(_rule_graph(doc_factory, (0.25, 0.25)), "s", "t", k=2)
     assert paths[0].score == pytest.approx(paths[1].score)
     assert [p.length for p in paths] == [2, 4]
 
 
 def test_every_mutual_contact_is_offered(doc_factory):
-    # Five mutual contacts of falling trust; two strong chains s-a-b-t and s-c-d-t (trust 1, score 0.25)
-    # beat the three weakest mutual contacts by the rule (scores 0.2, 0.125, 0.05).
+    # Five mutual contacts of falling trust (scores 0.25, 0.2, 0.1, 0.0625, 0.025); two strong chains
+    # s-a-b-t and s-c-d-t (trust 1, score 0.0625) beat only the weakest mutual contact by the rule, and
+    # tie with m4, which has fewer hops.
     mutual = {"m1": 1.0, "m2": 0.8, "m3": 0.4, "m4": 0.25, "m5": 0.1}
     ties = [(x, e, "knows", w) for x, w in mutual.items() for e in ("s", "t")]
     ties = [(a, b, k, w ** 0.5) for a, b, k, w in ties] + _knows("s", "a", "b", "t") + _knows("s", "c", "d", "t")
@@ -138,7 +139,7 @@ def test_every_mutual_contact_is_offered(doc_factory):
     assert all(p.mutual_contact and p.introducers == 1 for p in five)
     assert [p.members[1] for p in warm_paths(G, "s", "t", k=3)] == ["m1", "m2", "m3"]  # the best ones
     seven = warm_paths(G, "s", "t", k=7)
-    assert [p.members[1] for p in seven] == ["m1", "m2", "a", "c", "m3", "m4", "m5"]  # then ordered by the rule
+    assert [p.members[1] for p in seven] == ["m1", "m2", "m3", "m4", "a", "c", "m5"]  # then ordered by the rule
     six = warm_paths(G, "s", "t", k=6)
     assert {p.members for p in six} <= {p.members for p in seven}  # growing k only adds
     assert {p.members[1] for p in six if p.mutual_contact} == set(mutual)
