@@ -132,9 +132,6 @@ class Sheet:
     def names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
 
-    def column(self, name: str) -> Column:
-        return next(c for c in self.columns if c.name == name)
-
 
 def _choices(literal: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in get_args(literal))
