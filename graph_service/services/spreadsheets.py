@@ -1,6 +1,11 @@
 """Spreadsheets as people write them: the one definition of the workbook's sheets and columns,
 the CSV and ``.xlsx`` readers, the cell normalisation and the workbook writer.
 
+(About 1,000 lines, over the project's 500, on purpose for now: the round trip holds only while
+the column definitions, the cell reading and the deterministic writer agree, so they are read
+and changed together here; the sections below -- columns, cells, draft, CSV, .xlsx, writing --
+are the seams to split it along into a package.)
+
 Import and export share :data:`SHEETS`, so a workbook exported, edited in Excel and imported
 again is a round trip, and the downloadable template has exactly the export's columns.
 
