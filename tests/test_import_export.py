@@ -153,3 +153,18 @@ def test_csv_that_the_csv_reader_refuses_is_a_422_not_a_500(client: TestClient) 
     assert r.json()["problems"] == [{"loc": "line 2", "msg": "not a valid CSV file: field larger than field "
                                                             "limit (131072)"}]
     assert client.get("/api/v1/members").json()["total"] == 0
+
+
+def test_clearing_the_graph_goes_relationships_first_in_bounded_batches(db: Database) -> None:
+    """A node with many relationships (a large event) is never deleted with them in one
+    transaction: the relationships go first, a batch at a time, then the nodes; the subsectors
+    and the version stamp stay."""
+    doc = small_document()
+    doc["events"] = [{"id": "e-big", "title": "Open day", "date": "2025-03-01",
+                      "attendees": [m["id"] for m in doc["members"]]}]
+    _load(db, doc, replace=True)
+    deleted = documents.clear_graph(db, batch=2, relationship_batch=3)
+    assert deleted >= len(doc["members"]) + 1
+    after = documents.export_document(db)
+    assert len(after.subsectors) == 12  # the built-in subsectors stay
+    assert after.model_dump(exclude_defaults=True, exclude={"subsectors"}) == {}  # nothing else does
