@@ -196,7 +196,9 @@ def test_the_desk_and_me_pages(loaded: TestClient, member_browser: TestClient) -
     desk = manager.get("/desk")
     assert desk.status_code == 200 and desk.headers["content-security-policy"].startswith("default-src 'self'")
     links = re.findall(r'<li><a href="([^"]+)">', desk.text)
-    assert links == ["/viz/ecosystem", "/viz/subsectors", "/viz/ecosystem?aggregate=true", "/members-app",
+    assert links == ["/desk/introductions", "/desk/introductions/board", "/desk/messages", "/desk/tenders",
+                     "/desk/events", "/desk/members", "/desk/data",
+                     "/viz/ecosystem", "/viz/subsectors", "/viz/ecosystem?aggregate=true", "/members-app",
                      "/report", "/docs", "/redoc"]
     for link in links:  # every job is a page that exists
         assert manager.get(link).status_code == 200, link

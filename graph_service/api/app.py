@@ -15,11 +15,18 @@ from graph_service.api.errors import install_error_handlers
 from graph_service.api.middleware import AuditTrail, BodyLimit
 from graph_service.api.routes import (
     analytics,
+    desk_data,
+    desk_events,
+    desk_introductions,
+    desk_members,
+    desk_messages,
+    desk_tenders,
     documents,
     events,
     health,
     introductions,
     keys,
+    member_space,
     members,
     network,
     organisations,
@@ -108,8 +115,12 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(api)
     # HTML pages outside /api/v1: /viz/..., /report, /members-app. Without credentials a browser
     # is sent to the login page (303); with bad ones the answer is 401.
-    app.include_router(viz.router, responses={
-        **AUTH_RESPONSES, 303: {"description": "Not logged in: redirect to /login?next=<this page>"}})
+    page_responses = {**AUTH_RESPONSES, 303: {"description": "Not logged in: redirect to /login?next=<this page>"}}
+    app.include_router(viz.router, responses=page_responses)
+    # The workspace: the manager's desk, one page per job, and a member's own space.
+    for module in (desk_introductions, desk_messages, desk_tenders, desk_events, desk_members, desk_data,
+                   member_space):
+        app.include_router(module.router, responses=page_responses)
     _document_body_limits(app)
     _add_docs_pages(app)
 

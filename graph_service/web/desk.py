@@ -18,6 +18,32 @@ class Job:
 
 
 DESK_JOBS: tuple[tuple[str, tuple[Job, ...]], ...] = (
+    ("Introductions", (
+        Job("Plan introductions", "/desk/introductions",
+            "Ask for this month's plan (size, focus, a cap per member, a theme): the pairs by name, why "
+            "each should meet and what the plan does to each subsector's isolation; untick pairs, record the rest."),
+        Job("Follow up", "/desk/introductions/board",
+            "Every introduction by state, who has answered, which are due for a follow-up; move one on "
+            "with a note."),
+        Job("Messages", "/desk/messages",
+            "A ready message for each proposed introduction, to copy or to send by mail with a "
+            "one-click accept or decline for each member."),
+    )),
+    ("Tenders and events", (
+        Job("Calls for tender", "/desk/tenders",
+            "Create or edit a call for tender and its required skills; see proposed teams by name, "
+            "the missing skills and who offers them; save a team onto the project."),
+        Job("Events and round tables", "/desk/events",
+            "Create an event, register attendees by name, seat them by theme, print the table plan "
+            "and the place cards."),
+    )),
+    ("Members, keys and data", (
+        Job("Members and keys", "/desk/members",
+            "Add or edit a member; create a member's or an application's key (shown once); list and "
+            "revoke keys."),
+        Job("Data", "/desk/data",
+            "Upload a workbook, CSV or JSON, see what would change, confirm; download every export."),
+    )),
     ("See the cluster", (
         Job("Ecosystem map", "/viz/ecosystem",
             "Every member and tie, coloured by subsector or community and sized by brokerage; "

@@ -24,7 +24,7 @@ import secrets
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +83,14 @@ def _vis_dir() -> Path:
 
 
 # The only files /viz/assets/ serves: name -> (path, media type).
+WORKSPACE_AREAS = ("introductions", "messages", "tenders", "events", "members", "data", "me")
+"""The workspace's areas, each with its style sheet ``viz/static/workspace/<area>.css``."""
+
+
+def _workspace_css(area: str) -> Path:
+    return STATIC_DIR / "workspace" / f"{area}.css"
+
+
 ASSETS: dict[str, tuple[Callable[[], Path], str]] = {
     "vis-network.min.js": (lambda: _vis_dir() / "vis-network.min.js", "text/javascript; charset=utf-8"),
     "vis-network.css": (lambda: _vis_dir() / "vis-network.css", "text/css; charset=utf-8"),
@@ -95,6 +103,11 @@ ASSETS: dict[str, tuple[Callable[[], Path], str]] = {
     "swagger-ui.css": (lambda: VENDOR_DIR / "swagger-ui" / "swagger-ui.css", "text/css; charset=utf-8"),
     "swagger-favicon.png": (lambda: VENDOR_DIR / "swagger-ui" / "favicon-32x32.png", "image/png"),
     "redoc.standalone.js": (lambda: VENDOR_DIR / "redoc" / "redoc.standalone.js", "text/javascript; charset=utf-8"),
+    # The workspace (the manager's desk and the members' space): htmx (npm's htmx.org,
+    # viz/static/vendor/htmx/), the one shared script, and one style sheet per area.
+    "htmx.min.js": (lambda: VENDOR_DIR / "htmx" / "htmx.min.js", "text/javascript; charset=utf-8"),
+    "workspace.js": (lambda: STATIC_DIR / "workspace.js", "text/javascript; charset=utf-8"),
+    **{f"{area}.css": (partial(_workspace_css, area), "text/css; charset=utf-8") for area in WORKSPACE_AREAS},
 }
 
 
@@ -242,5 +255,25 @@ def nav_links(role: Role) -> list[tuple[str, str]]:
         ("Members", "/members-app"),
     ]
     if role == "manager":
-        return [("Desk", "/desk"), *maps, ("Report", "/report")]
-    return [("Me", "/me"), *maps]
+        return [("Desk", "/desk"), *MANAGER_JOBS, *maps, ("Report", "/report")]
+    return [*MEMBER_PAGES, *maps]
+
+
+MANAGER_JOBS: tuple[tuple[str, str], ...] = (
+    ("Introductions", "/desk/introductions"),
+    ("Messages", "/desk/messages"),
+    ("Tenders", "/desk/tenders"),
+    ("Events", "/desk/events"),
+    ("Members & keys", "/desk/members"),
+    ("Data", "/desk/data"),
+)
+"""The manager's jobs, one page each, in the menu after the desk."""
+
+MEMBER_PAGES: tuple[tuple[str, str], ...] = (
+    ("Me", "/me"),
+    ("My ties", "/me/ties"),
+    ("My introductions", "/me/introductions"),
+    ("Partners", "/me/partners"),
+    ("Privacy", "/me/privacy"),
+)
+"""A member's own pages, in the menu before the maps."""

@@ -1,5 +1,6 @@
 """Browser sessions and where they start: ``/login`` (a key typed once becomes a session cookie),
-``POST /logout``, ``/`` (each role's home page), the manager's ``/desk`` and a member's ``/me``."""
+``POST /logout``, ``/`` (each role's home page) and the manager's ``/desk`` (a member's ``/me`` is
+in :mod:`graph_service.api.routes.member_space`)."""
 
 from __future__ import annotations
 
@@ -12,15 +13,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from graph_service.api.auth.csrf import check_origin, check_session_write
 from graph_service.api.auth.principals import Guard, identify
 from graph_service.api.auth.sessions import SESSION_COOKIE
-from graph_service.api.deps import BearerDep, CsrfTokenDep, DatabaseDep, ManagerPageDep, PersonPageDep
+from graph_service.api.deps import BearerDep, CsrfTokenDep, ManagerPageDep
 from graph_service.errors import NotAuthenticated
 from graph_service.services.visibility import Role
 from graph_service.settings import Settings
-from graph_service.store import members as member_store
-from graph_service.store.taxonomy import list_skills
 from graph_service.web.desk import desk_html
 from graph_service.web.login import login_html
-from graph_service.web.me import me_html
 from graph_service.web.pages import SECURITY_HEADERS
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -114,14 +112,3 @@ def home(request: Request, credentials: BearerDep) -> RedirectResponse:
 def desk(_manager: ManagerPageDep) -> HTMLResponse:
     """The cluster manager's desk: one link per job."""
     return HTMLResponse(desk_html(), headers=SECURITY_HEADERS)
-
-
-@router.get("/me", response_class=HTMLResponse)
-def me(principal: PersonPageDep, db: DatabaseDep) -> Response:
-    """A member's own page: their profile and the way to their map and partners (the manager has
-    the desk instead)."""
-    if principal.member_id is None:
-        return RedirectResponse(HOME[principal.role], status_code=303)
-    member = member_store.get_member(db, principal.member_id)
-    skills = {row["id"]: row["name"] for row in list_skills(db)}
-    return HTMLResponse(me_html(member, skills), headers=SECURITY_HEADERS)
