@@ -252,7 +252,7 @@ def nav_links(role: Role) -> list[tuple[str, str]]:
     maps = [
         ("Ecosystem", "/viz/ecosystem"),
         ("Subsectors", "/viz/subsectors"),
-        ("Members", "/members-app"),
+        ("Find members", "/members-app"),
     ]
     if role == "manager":
         return [("Desk", "/desk"), *MANAGER_JOBS, *maps, ("Report", "/report")]

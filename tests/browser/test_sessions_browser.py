@@ -51,7 +51,8 @@ def test_the_header_names_who_is_logged_in_and_logs_out(live_server: LiveServer,
         assert r is not None and r.status == 200 and page.url == live_server.url + "/desk"
         assert _header(tab) == ("Cluster manager", "manager")
         assert [a.inner_text() for a in page.query_selector_all("header nav a")] == [
-            "Desk", "Ecosystem", "Subsectors", "Members", "Report"]
+            "Desk", "Introductions", "Messages", "Tenders", "Events", "Members & keys", "Data", "Ecosystem",
+            "Subsectors", "Find members", "Report"]
         tab.screenshot("session-desk")
 
         # A member logs in through the form: the header shows their name as text (a hostile one here).
