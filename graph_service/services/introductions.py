@@ -24,7 +24,7 @@ from datetime import date, timedelta
 from typing import Any, Literal
 
 from graph_service.domain import MANAGER
-from graph_service.errors import Conflict
+from graph_service.errors import Conflict, InvalidRequest
 from graph_service.interchange import IntroductionRecord
 from graph_service.store import introductions as store
 from graph_service.store.database import Database
@@ -53,6 +53,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "declined": frozenset(),
 }
 OPEN = ("proposed", "accepted", "met")
+NOTES_LIMIT = 2000  # the introduction's notes (outcome) are a LongText
 Answer = Literal["accept", "decline"]
 
 
@@ -90,10 +91,14 @@ def propose(db: Database, *, a: str, b: str, facilitator: str = MANAGER, ident: 
     return store.create_introduction(db, record, today=today, check_pair=check_pair)
 
 
-def respond(db: Database, ident: str, *, member: str, answer: Answer,
+def respond(db: Database, ident: str, *, member: str, answer: Answer, note: str | None = None,
             today: date | None = None) -> IntroductionRow:
-    """One side's answer. Declining closes the introduction; the second acceptance makes it."""
+    """One side's answer. Declining closes the introduction; the second acceptance makes it.
+
+    ``note`` (optional, a line the answering side wrote, e.g. from their page) is added on a line
+    of its own to the introduction's notes (``outcome``), which both sides and the manager see."""
     today = today or date.today()
+    note = (note or "").strip() or None
 
     def change(row: IntroductionRow) -> IntroductionChange:
         if member not in (row["a"], row["b"]):
@@ -107,6 +112,11 @@ def respond(db: Database, ident: str, *, member: str, answer: Answer,
             changes.update(status="declined", closed_on=today)
         elif other == "accepted":
             changes.update(status="accepted", accepted_on=today)
+        if note:
+            changes["outcome"] = "\n".join(filter(None, (row["outcome"], note)))
+            if len(changes["outcome"]) > NOTES_LIMIT:
+                raise InvalidRequest("note", f"too long: an introduction's notes hold at most {NOTES_LIMIT:,} "
+                                     "characters in all")
         return IntroductionChange(_record(row, **changes))
 
     return store.change_introduction(db, ident, change, today=today)
