@@ -19,6 +19,7 @@ answers cannot both win.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
@@ -40,6 +41,7 @@ __all__ = [
     "respond",
     "advance",
     "due_for_follow_up",
+    "list_introductions",
 ]
 
 INTRODUCED_TIE_STRENGTH = 0.6
@@ -169,3 +171,10 @@ def due_for_follow_up(db: Database, *, days: int = 30, today: date | None = None
     due.sort(key=lambda d: (-d.waiting_days, d.introduction["id"]))
     return due
 
+
+
+def list_introductions(db: Database, *, member: str | None = None,
+                       statuses: Sequence[str] | None = None) -> list[IntroductionRow]:
+    """Introductions in id order, optionally those ``member`` takes part in, of these ``statuses``
+    (the store's read, for the pages that list them)."""
+    return store.list_introductions(db, member=member, statuses=statuses)

@@ -100,9 +100,11 @@ def plan_introductions(
     organisations: bool = False,
     record: bool = False,
     today: date | None = None,
+    effect_subsectors: int = 3,
 ) -> Plan:
     """Propose up to ``total`` introductions, nobody above ``max_per_member`` (open introductions
-    they already carry count when ``count_open``), with their reasons and expected effect."""
+    they already carry count when ``count_open``), with their reasons and expected effect (the
+    E-I index of the ``effect_subsectors`` most isolated subsectors, before and after)."""
     today = today or date.today()
     projection = view.current()
     G = projection.full if organisations else projection.members
@@ -115,7 +117,7 @@ def plan_introductions(
     candidates = candidates_for(G, sources, per_source=per_source, cross_sector=cross, recommender=recommender)
     load = G.graph.get("intro_load", {}) if count_open else {}
     chosen: list[PlannedPair] = select_pairs(G, candidates, total=total, max_per_member=max_per_member, load=load)
-    effect = plan_effect(projection.members, [(p.a, p.b) for p in chosen])
+    effect = plan_effect(projection.members, [(p.a, p.b) for p in chosen], isolated=effect_subsectors)
     items = tuple(
         PlanItem(new_introduction_id(today) if record else None, p.a, p.b, MANAGER, today, "proposed",
                  p.score, p.reasons, p.subsectors, p.new_subsector_pair)
