@@ -42,7 +42,7 @@ def swagger_page(openapi_url: str) -> str:
         swagger_favicon_url="/viz/assets/swagger-favicon.png",
         oauth2_redirect_url=None,
         swagger_ui_parameters=_SWAGGER_PARAMETERS,
-    ).body).decode("utf-8")
+    ).body).decode("utf-8").replace("<html>", '<html lang="en">', 1)
 
 
 @lru_cache(maxsize=4)
@@ -53,7 +53,7 @@ def redoc_page(openapi_url: str) -> str:
         redoc_js_url="/viz/assets/redoc.standalone.js",
         redoc_favicon_url="/viz/assets/swagger-favicon.png",
         with_google_fonts=False,
-    ).body).decode("utf-8")
+    ).body).decode("utf-8").replace("<html>", '<html lang="en">', 1)
 
 
 def docs_csp(page: str) -> str:

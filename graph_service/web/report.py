@@ -242,12 +242,22 @@ def ei_chart(
 def heat_colour(count: int, peak: int) -> tuple[str, str]:
     """Background and text colour of a heat-map cell (white to dark blue, log scale)."""
     if count <= 0 or peak <= 0:
-        return "#ffffff", "#adb5bd"
+        return "#ffffff", "#5c636a"
     t = math.log1p(count) / math.log1p(peak)
-    r = round(255 + (28 - 255) * t)
-    g = round(255 + (78 - 255) * t)
-    b = round(255 + (128 - 255) * t)
-    return f"rgb({r},{g},{b})", ("#ffffff" if t > 0.55 else "#212529")
+    rgb = (round(255 + (28 - 255) * t), round(255 + (78 - 255) * t), round(255 + (128 - 255) * t))
+    # White text on the darker cells, black on the lighter: either way at least 4.5:1 (WCAG AA).
+    return f"rgb({rgb[0]},{rgb[1]},{rgb[2]})", ("#ffffff" if _luminance(rgb) < 0.18 else "#000000")
+
+
+def _luminance(rgb: tuple[int, int, int]) -> float:
+    """WCAG 2's relative luminance of an sRGB colour. White on it reaches 4.5:1 up to 0.183, black
+    from 0.175 on."""
+    def linear(c: int) -> float:
+        v = c / 255
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
 def render_report(report: Report, *, inline: bool = False) -> str:

@@ -8,6 +8,9 @@
   browser download (``playwright install``) is never used.
 * ``tab``: a new page whose every request URL, console error, page error and dialog is recorded;
   requests to any other host than 127.0.0.1 are recorded and then aborted.
+* ``open_tab(key=None, next_path="/")``: another person: a page in a new browser context with its
+  own cookies, logged in with ``key`` (a member's key) or not logged in at all.
+* ``tests/browser/axe.py``: the accessibility check (axe-core, vendored).
 
 Screenshots go to ``test-artifacts/browser/`` (git-ignored).
 """
@@ -21,7 +24,7 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -104,7 +107,7 @@ class LiveServer:
 
     def start(self) -> None:
         self.thread.start()
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 180  # generous: the start-up checks the schema, on a busy machine
         while not self.server.started:
             if not self.thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("uvicorn did not start")
@@ -142,8 +145,8 @@ def live_server(neo4j_backend: tuple[Settings, Connection]) -> Iterator[LiveServ
 
 
 @pytest.fixture(scope="session")
-def browser(live_server: LiveServer) -> Iterator[Any]:
-    """Headless Chromium, logged in as the manager through the login page (a session cookie)."""
+def playwright_driver() -> Iterator[Any]:
+    """Playwright, once per run (its browsers come from :data:`CHROMIUM`)."""
     if not CHROMIUM.exists():
         pytest.fail(
             f"{CHROMIUM} is missing: install it with `apt-get install -y --no-install-recommends chromium` "
@@ -152,29 +155,46 @@ def browser(live_server: LiveServer) -> Iterator[Any]:
         )
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(live_server: LiveServer, playwright_driver: Any) -> Iterator[Any]:
+    """Headless Chromium, logged in as the manager through the login page (a session cookie)."""
     profile = tempfile.mkdtemp(prefix="viz-chromium-")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            profile,
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1400, "height": 900},
-            service_workers="block",
-            accept_downloads=False,
-        )
-        try:
-            login = context.new_page()
-            login.goto(live_server.url + "/login?next=/explore")
-            login.fill("#key", MANAGER_KEY)
-            login.click("button[type=submit]")
-            login.wait_for_url(live_server.url + "/explore")
-            login.close()
-            yield context
-        finally:
-            context.close()
-    shutil.rmtree(profile, ignore_errors=True)
+    context = playwright_driver.chromium.launch_persistent_context(
+        profile,
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=CHROMIUM_ARGS,
+        viewport={"width": 1400, "height": 900},
+        service_workers="block",
+        accept_downloads=False,
+    )
+    try:
+        login = context.new_page()
+        login.goto(live_server.url + "/login?next=/explore")
+        login.fill("#key", MANAGER_KEY)
+        login.click("button[type=submit]")
+        login.wait_for_url(live_server.url + "/explore")
+        login.close()
+        yield context
+    finally:
+        context.close()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def chromium(playwright_driver: Any) -> Iterator[Any]:
+    """A second headless Chromium whose contexts are separate people (:func:`open_tab`)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    instance = playwright_driver.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    try:
+        yield instance
+    finally:
+        instance.close()
 
 
 @dataclass
@@ -241,9 +261,9 @@ class Tab:
         assert not self.foreign_requests(), f"requests left 127.0.0.1: {self.foreign_requests()}"
 
 
-@pytest.fixture
-def tab(browser: Any) -> Iterator[Tab]:
-    page = browser.new_page()
+def watch(page: Any) -> Tab:
+    """Record a page's requests, console errors, page errors and dialogs; abort any request to
+    another host than 127.0.0.1 (it is recorded first)."""
     t = Tab(page)
 
     def on_request(request: Any) -> None:
@@ -269,7 +289,41 @@ def tab(browser: Any) -> Iterator[Tab]:
     page.on("pageerror", lambda exc: t.errors.append(f"page error: {exc}"))
     page.on("dialog", on_dialog)
     page.route("**/*", guard)
+    return t
+
+
+@pytest.fixture
+def tab(browser: Any) -> Iterator[Tab]:
+    """A new page of the manager's browser."""
+    t = watch(browser.new_page())
     try:
         yield t
     finally:
-        page.close()
+        t.page.close()
+
+
+@pytest.fixture
+def open_tab(chromium: Any, live_server: LiveServer) -> Iterator[Callable[..., Tab]]:
+    """``open_tab(key=None, next_path="/")``: a page in a NEW browser context (its own cookies: another
+    person), logged in through the login form with ``key`` when one is given (a member's key from
+    ``live_server.post_json("/api/v1/keys", {...})["key"]``), else not logged in at all (a member
+    following a mailed link). Every context is closed at the end of the test."""
+    contexts: list[Any] = []
+
+    def open_one(key: str | None = None, next_path: str = "/") -> Tab:
+        context = chromium.new_context(viewport={"width": 1400, "height": 900}, service_workers="block",
+                                       accept_downloads=True)
+        contexts.append(context)
+        t = watch(context.new_page())
+        if key is not None:
+            t.page.goto(f"{live_server.url}/login?next={next_path}")
+            t.page.fill("#key", key)
+            t.page.click("main button[type=submit]")
+            t.page.wait_for_load_state()
+        return t
+
+    try:
+        yield open_one
+    finally:
+        for context in contexts:
+            context.close()
