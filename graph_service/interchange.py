@@ -36,6 +36,7 @@ __all__ = [
     "SubsectorId",
     "Text",
     "LongText",
+    "Email",
     "PartyId",
     "ClusterName",
     "SubsectorRecord",
@@ -79,6 +80,9 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
 Website = Annotated[str, StringConstraints(max_length=300, pattern=r"^https?://\S+$")]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+# A mail address, checked for its shape only (one @, a dot in the domain, no spaces or brackets).
+Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254,
+                                         pattern=r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+$")]
 
 
 class _Record(BaseModel):
@@ -123,6 +127,9 @@ class MemberRecord(_Record):
     )
     city: Text | None = None
     website: Website | None = None
+    email: Email | None = Field(
+        default=None, description="Where the manager's mailed introductions go (docs/workspace/messages.md). "
+        "Seen only by the manager and the member themselves, whatever the visibility.")
     languages: list[Language] = Field(
         default_factory=list, max_length=12
     )

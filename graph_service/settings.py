@@ -123,6 +123,34 @@ class Settings(BaseSettings):
                     "nodes with a drill-down, instead of every member.",
     )
 
+    # Mailed introductions (docs/workspace/messages.md): the desk sends them only when a host and a
+    # sender are set; the links in them lead to GRAPH_SERVICE_PUBLIC_URL (else the request's origin).
+    smtp_host: str | None = Field(default=None, min_length=1, validation_alias=AliasChoices("GRAPH_SERVICE_SMTP_HOST"))
+    smtp_port: int = Field(default=587, ge=1, le=65535, validation_alias=AliasChoices("GRAPH_SERVICE_SMTP_PORT"))
+    smtp_user: str | None = Field(default=None, validation_alias=AliasChoices("GRAPH_SERVICE_SMTP_USER"))
+    smtp_password: SecretStr | None = Field(default=None, validation_alias=AliasChoices("GRAPH_SERVICE_SMTP_PASSWORD"))
+    smtp_from: str | None = Field(
+        default=None, validation_alias=AliasChoices("GRAPH_SERVICE_SMTP_FROM"),
+        description="The sender of the mailed introductions, e.g. 'Cluster manager <manager@cluster.example.lu>'.",
+    )
+    smtp_starttls: bool = Field(default=True, validation_alias=AliasChoices("GRAPH_SERVICE_SMTP_STARTTLS"),
+                                description="Upgrade the connection with STARTTLS before logging in and sending.")
+    smtp_timeout_s: float = Field(default=15.0, gt=0, le=300,
+                                  validation_alias=AliasChoices("GRAPH_SERVICE_SMTP_TIMEOUT"))
+    public_url: str | None = Field(
+        default=None, pattern=r"^https?://[^/?#\s]+/?$", validation_alias=AliasChoices("GRAPH_SERVICE_PUBLIC_URL"),
+        description="The service's address as members reach it (scheme and host, e.g. https://graph.cluster.lu), "
+                    "for the links in mailed introductions; by default the address the manager's browser used.",
+    )
+    answer_link_days: int = Field(default=14, ge=1, le=90,
+                                  validation_alias=AliasChoices("GRAPH_SERVICE_ANSWER_LINK_DAYS"),
+                                  description="How long a mailed accept or decline link works.")
+
+    @property
+    def smtp_configured(self) -> bool:
+        """Whether introductions can be sent by mail (a host and a sender are set)."""
+        return bool(self.smtp_host and self.smtp_from)
+
 
 @lru_cache
 def get_settings() -> Settings:

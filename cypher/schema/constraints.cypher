@@ -12,6 +12,8 @@ CREATE CONSTRAINT meta_id IF NOT EXISTS FOR (n:Meta) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT api_key_hash IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.hash IS UNIQUE;
 CREATE CONSTRAINT map_layout_id IF NOT EXISTS FOR (n:MapLayout) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT introduction_mail_key IF NOT EXISTS FOR (n:IntroductionMail) REQUIRE n.key IS UNIQUE;
+CREATE CONSTRAINT answer_link_nonce IF NOT EXISTS FOR (n:AnswerLink) REQUIRE n.nonce IS UNIQUE;
 CREATE INDEX member_name IF NOT EXISTS FOR (n:Member) ON (n.name_lower);
 CREATE INDEX member_joined IF NOT EXISTS FOR (n:Member) ON (n.joined);
 CREATE INDEX member_visibility IF NOT EXISTS FOR (n:Member) ON (n.visibility);

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from graph_service.domain import EventFormat, IntroductionStatus, MemberKind, ProjectKind, ProjectStatus, Visibility
 from graph_service.interchange import (
     ClusterName,
+    Email,
     Id,
     Language,
     LongText,
@@ -69,6 +70,7 @@ class MemberUpdate(BaseModel):
     visibility: Visibility | None = None
     city: Text | None = None
     website: Website | None = None
+    email: Email | None = None
     languages: list[Language] | None = Field(default=None, max_length=12)
     description: LongText | None = None
     joined: dt.date | None = None

@@ -83,8 +83,8 @@ SNAPSHOT_ATTEMPTS = 5
 
 # What a backup knows how to restore: every label and relationship type, with its property keys.
 NODE_KEYS: dict[str, frozenset[str]] = {
-    "Member": frozenset({"id", "name", "name_lower", "kind", "visibility", "city", "website", "languages",
-                         "description", "joined"}),
+    "Member": frozenset({"id", "name", "name_lower", "kind", "visibility", "city", "website", "email",
+                         "languages", "description", "joined"}),
     "Organisation": frozenset({"id", "name", "cluster", "city", "website"}),
     "Subsector": frozenset({"id", "name", "nace", "description"}),
     "Skill": frozenset({"id", "name", "cross_cutting"}),
@@ -98,9 +98,11 @@ NODE_KEYS: dict[str, frozenset[str]] = {
 NODE_KEYS["Party"] = NODE_KEYS["Member"] | NODE_KEYS["Organisation"]
 # Deliberately not in backups: API keys are credentials, not cluster data, and backups travel
 # further than the live graph (docs/security.md). A restore leaves them as they are.
-NOT_BACKED_UP: frozenset[str] = frozenset({"ApiKey", "MapLayout"})
+NOT_BACKED_UP: frozenset[str] = frozenset({"ApiKey", "MapLayout", "IntroductionMail", "AnswerLink"})
 """Left out of backups: API keys (secrets, kept by a restore) and kept map layouts (how the graph
-was drawn, not cluster data: a restored graph is laid out afresh or carries the layout kept there)."""
+was drawn, not cluster data: a restored graph is laid out afresh or carries the layout kept there);
+and the mailed introductions' records (when each side was mailed, the answer links already used:
+the desk's working state, not cluster data; docs/workspace/messages.md)."""
 RELATIONSHIP_KEYS: dict[str, frozenset[str]] = {
     "IN_SUBSECTOR": frozenset({"rank", "primary"}),
     "HAS_SKILL": frozenset({"rank"}),

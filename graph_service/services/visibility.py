@@ -35,6 +35,7 @@ __all__ = [
     "visible_levels",
     "ensure_own",
     "kept_members",
+    "as_seen_by",
     "consented_document",
 ]
 
@@ -113,10 +114,19 @@ def kept_members(members: Collection[MemberRecord], viewer: Viewer) -> frozenset
     return frozenset(m.id for m in members if m.visibility in allowed or m.id == viewer.member_id)
 
 
+def as_seen_by(member: MemberRecord, viewer: Viewer) -> MemberRecord:
+    """``member`` as ``viewer`` may read it: the mail address only for the manager and the member
+    themselves (it is a contact for the manager's introductions, never shown to others)."""
+    if member.email is None or viewer.is_manager or viewer.member_id == member.id:
+        return member
+    return member.model_copy(update={"email": None})
+
+
 def consented_document(doc: Document, viewer: Viewer) -> Document:
     """The cluster as ``viewer`` may see it.
 
-    - members: those :func:`kept_members` keeps (the viewer's own record even when private);
+    - members: those :func:`kept_members` keeps (the viewer's own record even when private),
+      each as :func:`as_seen_by` gives it (no one else's mail address);
     - organisations: all of them (they are not people);
     - ties: only confirmed ones whose two ends are kept;
     - project teams and event attendee lists: only kept parties (so an event's size is the
@@ -149,7 +159,7 @@ def consented_document(doc: Document, viewer: Viewer) -> Document:
         if x.a in parties and x.b in parties
     ]
     return doc.model_copy(update={
-        "members": [m for m in doc.members if m.id in members],
+        "members": [as_seen_by(m, viewer) for m in doc.members if m.id in members],
         "ties": [t for t in doc.ties if t.confirmed and t.source in parties and t.target in parties],
         "projects": projects,
         "events": events,

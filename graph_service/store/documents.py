@@ -98,7 +98,7 @@ def member_row(m: MemberRecord) -> dict[str, Any]:
         "skills": list(m.skills),
         "props": {
             "name": m.name, "name_lower": m.name.lower(), "kind": m.kind, "visibility": m.visibility,
-            "city": m.city, "website": m.website, "languages": list(m.languages),
+            "city": m.city, "website": m.website, "email": m.email, "languages": list(m.languages),
             "description": m.description, "joined": m.joined,
         },
     }

@@ -62,7 +62,7 @@ from graph_service.analytics.recommendations.baselines import (
 from graph_service.analytics.recommendations.index import clear_recommendation_index
 from graph_service.analytics.recommendations.learned import LinkModel, fit_link_model
 from graph_service.analytics.recommendations.reasons import Recommendation
-from graph_service.analytics.recommendations.recommender import recommend
+from graph_service.analytics.recommendations.recommender import explain_pair, recommend
 from graph_service.analytics.recommendations.score import RecommenderWeights
 
 __all__ = [
@@ -72,6 +72,7 @@ __all__ = [
     "Recommendation",
     "PairMethod",
     "recommend",
+    "explain_pair",
     "common_neighbours_scores",
     "adamic_adar_scores",
     "resource_allocation_scores",

@@ -167,6 +167,30 @@ def recommend(
     )
 
 
+def explain_pair(
+    G: nx.Graph[str],
+    member_id: str,
+    other: str,
+    *,
+    weights: RecommenderWeights | None = None,
+) -> Recommendation:
+    """Why ``member_id`` should meet ``other``: the score of the pair and its reasons, said to
+    ``member_id`` ("You both know ...", "Brings skills you lack: ..."), as :func:`recommend` would
+    give them, but for one given pair, whatever the candidate rule says (a pair already proposed
+    for an introduction is never a candidate).
+
+    Either side may be an organisation node. :class:`UnknownMember` when a side is not in ``G``.
+    The score is the classic one (``weights``), never a learned model's.
+    """
+    _check_member(G, member_id, allow_organisation=True)
+    vdata = _check_member(G, other, allow_organisation=True)
+    if member_id == other:
+        raise ValueError("a pair needs two different nodes")
+    scorer = _Scorer(G, weights or RecommenderWeights())
+    ctx = scorer.context(member_id)
+    return _explain(G, scorer, ctx, other, scorer.score(ctx, other, vdata), 1.0, None)
+
+
 def _learned(
     G: nx.Graph[str],
     model: LinkModel,

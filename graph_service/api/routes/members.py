@@ -11,7 +11,7 @@ from graph_service.api.schemas import MemberUpdate, Page
 from graph_service.domain import SUBSECTOR_IDS
 from graph_service.errors import Forbidden, NotFound
 from graph_service.interchange import Id, MemberRecord
-from graph_service.services.visibility import ensure_own, may_see_member, visible_levels
+from graph_service.services.visibility import as_seen_by, ensure_own, may_see_member, visible_levels
 from graph_service.store import members as member_store
 
 router = APIRouter(prefix="/members", tags=["members"])
@@ -39,7 +39,7 @@ def list_members(
         db, subsector=subsector, skill=skill, text=q,
         visibilities=visible_levels(principal.viewer), offset=offset, limit=limit,
     )
-    return Page(items=items, total=total, offset=offset, limit=limit)
+    return Page(items=[as_seen_by(m, principal.viewer) for m in items], total=total, offset=offset, limit=limit)
 
 
 @router.get("/{member_id}", response_model=MemberRecord, responses={404: {"description": "No such member"}})
@@ -48,7 +48,7 @@ def get_member(db: DatabaseDep, principal: CallerDep, member_id: MemberId) -> Me
     member = member_store.get_member(db, member_id)
     if not may_see_member(principal.viewer, member.id, member.visibility):
         raise NotFound("member", member_id)
-    return member
+    return as_seen_by(member, principal.viewer)
 
 
 @router.post("", response_model=MemberRecord, status_code=201,

@@ -100,6 +100,8 @@ _MEMBERS = Sheet("members", "member", "The cluster's members, one row each.", (
            default="private"),
     Column("city", "text", "", "Differdange"),
     Column("website", "url", "", "https://atelier.example.lu"),
+    Column("email", "text", "Where the manager's mailed introductions go; seen only by the manager and the member.",
+           "hello@atelier.example.lu"),
     Column("languages", "languages", "", "lb;fr;en"),
     Column("description", "long-text", "", "Small-series furniture, prototypes"),
     Column("joined", "date", "When the member joined the cluster.", "15/03/2024"),
