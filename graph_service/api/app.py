@@ -126,7 +126,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     app.add_middleware(AuditTrail, log=app.state.audit)
     app.add_middleware(BodyLimit, default=settings.max_body_bytes,
-                       limits={"/api/v1/import": settings.max_import_bytes})
+                       limits={"/api/v1/import": settings.max_import_bytes,
+                               # the desk's upload: the file within the import's limit, and its form
+                               "/desk/data/preview": settings.max_import_bytes + (1 << 20)})
     return app
 
 

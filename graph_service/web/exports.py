@@ -14,6 +14,7 @@ Nothing here queries the database.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import json
@@ -52,6 +53,10 @@ __all__ = [
     "to_xlsx",
     "to_gexf",
     "to_graphml",
+    "table_csv",
+    "TABLES",
+    "TIE_CSV_COLUMNS",
+    "INTRODUCTION_CSV_COLUMNS",
     "SHEETS",
     "GEXF_NS",
     "GEXF_VIZ_NS",
@@ -241,6 +246,43 @@ def to_csv(data: ExportData) -> bytes:
     """The members in the columns of the member-spreadsheet import (lists joined with ';'),
     UTF-8, so that export → edit → import is a round trip."""
     return spreadsheets.members_csv(data.document.members)
+
+
+# Names beside the ids: the CSV tables of ties and introductions, for people to read (the import
+# reads the ids; these two are downloads only: the member CSV and the workbook are what imports).
+TIE_CSV_COLUMNS: Final = ("source", "source_name", "target", "target_name", "kind", "weight", "since", "confirmed")
+INTRODUCTION_CSV_COLUMNS: Final = ("id", "a", "a_name", "b", "b_name", "facilitator", "facilitator_name", "date",
+                                   "status", "a_response", "b_response", "accepted_on", "met_on", "closed_on",
+                                   "outcome")
+TABLES: Final = ("ties", "introductions")
+"""The CSV tables of :func:`table_csv`."""
+
+
+def _party_names(doc: Document) -> dict[str, str]:
+    return {"manager": "Cluster manager", "erased": "an erased member", **{o.id: o.name for o in doc.organisations},
+            **{m.id: m.name for m in doc.members}}
+
+
+def _csv(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if row.get(c) is None else ("true" if row[c] is True else "false" if row[c] is False
+                                                        else str(row[c])) for c in columns])
+    return buffer.getvalue().encode("utf-8")
+
+
+def table_csv(doc: Document, table: Literal["ties", "introductions"]) -> bytes:
+    """The ties or the introductions of ``doc`` as CSV (UTF-8, ','), each id with its name beside
+    it (``source_name``, ``a_name``, ``facilitator_name``...); ISO dates."""
+    names = _party_names(doc)
+    if table == "ties":
+        return _csv(TIE_CSV_COLUMNS, ({**t.model_dump(mode="json"), "source_name": names.get(t.source, ""),
+                                       "target_name": names.get(t.target, "")} for t in doc.ties))
+    return _csv(INTRODUCTION_CSV_COLUMNS, (
+        {**x.model_dump(mode="json"), "a_name": names.get(x.a, ""), "b_name": names.get(x.b, ""),
+         "facilitator_name": names.get(x.facilitator, "")} for x in doc.introductions))
 
 
 def to_xlsx(data: ExportData) -> bytes:
