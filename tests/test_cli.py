@@ -46,9 +46,14 @@ def test_engine_and_action_commands(cli: CliRunner, tmp_path: Path) -> None:
     assert "path(s) of at most 4 hops" in _run(cli, "paths", "p1", "q1")
     assert "NMI with subsectors 1.000" in _run(cli, "analytics", "communities")
     assert "design" in _run(cli, "analytics", "subsectors")
-    assert "Bridge ties: 1; articulation points: p4, q1" in _run(cli, "analytics", "bridges")
-    assert "If every introduction succeeded" in _run(cli, "introductions", "plan", "--total", "2")
-    assert "new cross-subsector pairs" in _run(cli, "tables", "e-1", "--table-size", "2")
+    assert "Bridge ties: 1; articulation points: Member p4 (p4), Member q1 (q1)" in _run(cli, "analytics", "bridges")
+    # People by name, their ids as the detail: plans, seating, paths.
+    plan = _run(cli, "introductions", "plan", "--total", "2")
+    assert "If every introduction succeeded" in plan and "Member " in plan
+    tables = _run(cli, "tables", "e-1", "--table-size", "2")
+    assert "new cross-subsector pairs" in tables and "Table 1: Member " in tables and "(p1)" in tables + plan
+    assert "Member p1 (p1) → " in _run(cli, "paths", "p1", "q1")
+    assert "Recommended partners for Member p1 (p1)" in _run(cli, "recommend", "p1")
     result = cli.invoke(app, ["recommend", "nobody"])
     assert result.exit_code == 1 and "no member 'nobody'" in result.output
 

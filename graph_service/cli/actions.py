@@ -9,14 +9,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from graph_service.cli.common import JsonOpt, ask, connected, day, fail, out, reported
+from graph_service.cli.common import JsonOpt, ask, connected, day, fail, named, named_text, out, party_names, reported
 from graph_service.services import introductions
 from graph_service.services.introductions import Answer
 from graph_service.services.kpis import introduction_kpis
-from graph_service.services.planning import Focus, plan_introductions
-from graph_service.services.teams import TeamsAnswer, tables_for, teams_for
+from graph_service.services.planning import Focus, Plan, plan_introductions
+from graph_service.services.teams import SeatingAnswer, TeamsAnswer, tables_for, teams_for
 from graph_service.services.views import ProjectionCache
 from graph_service.store.database import Database
+from graph_service.store.members import get_members
 from graph_service.store.projects import get_project
 
 __all__ = ["intro_app", "tables_cmd", "team_cmd"]
@@ -25,16 +26,19 @@ intro_app = typer.Typer(help="Introductions: propose, answers, follow-ups, KPIs 
                         no_args_is_help=True)
 
 
-def _print_introduction(row: Mapping[str, object]) -> None:
-    out.print(f"{row['id']}: {row['a']} ↔ {row['b']} — {row['status']} "
-              f"(a: {row.get('a_response') or '-'}, b: {row.get('b_response') or '-'})", highlight=False)
+def _print_introduction(db: Database, row: Mapping[str, object]) -> None:
+    """One introduction, the members by name (their ids as the detail)."""
+    a, b = str(row["a"]), str(row["b"])
+    names = {m.id: m.name for m in get_members(db, [a, b])}
+    out.print(f"{row['id']}: {named(names, a)} ↔ {named(names, b)} — {row['status']} "
+              f"(a: {row.get('a_response') or '-'}, b: {row.get('b_response') or '-'})", highlight=False, markup=False)
 
 
 @intro_app.command("propose")
 def propose_cmd(a: str, b: str, facilitator: Annotated[str, typer.Option()] = "manager") -> None:
     """Propose an introduction of A and B (made only when both accept)."""
     with connected() as db, reported():
-        _print_introduction(introductions.propose(db, a=a, b=b, facilitator=facilitator))
+        _print_introduction(db, introductions.propose(db, a=a, b=b, facilitator=facilitator))
 
 
 @intro_app.command("respond")
@@ -42,7 +46,7 @@ def respond_cmd(introduction: str, member: str,
                 answer: Annotated[Answer, typer.Argument(help="accept or decline")]) -> None:
     """Record one side's answer to a proposed introduction."""
     with connected() as db, reported():
-        _print_introduction(introductions.respond(db, introduction, member=member, answer=answer))
+        _print_introduction(db, introductions.respond(db, introduction, member=member, answer=answer))
 
 
 @intro_app.command("update")
@@ -52,7 +56,7 @@ def update_cmd(introduction: str, status: Annotated[str, typer.Argument(help="me
     """Move an introduction on; 'collaborating' makes the pair a knows tie."""
     # status stays a string: the service names the statuses this introduction may move to.
     with connected() as db, reported():
-        _print_introduction(introductions.advance(db, introduction, status=status, outcome=outcome))
+        _print_introduction(db, introductions.advance(db, introduction, status=status, outcome=outcome))
 
 
 @intro_app.command("due")
@@ -60,12 +64,13 @@ def due_cmd(days: Annotated[int, typer.Option(min=1, max=365)] = 30) -> None:
     """Introductions waiting for a follow-up, longest first."""
     with connected() as db:
         due = introductions.due_for_follow_up(db, days=days)
+        names = party_names(ProjectionCache(db)) if due else {}
     table = Table(title=f"Waiting for a follow-up for more than {days} days")
     for col in ("introduction", "members", "status", "waiting", "next step"):
         table.add_column(col)
     for d in due:
         x = d.introduction
-        table.add_row(x["id"], f"{x['a']} ↔ {x['b']}", x["status"], f"{d.waiting_days} days", d.action)
+        table.add_row(x["id"], named_text(names, x["a"], x["b"]), x["status"], f"{d.waiting_days} days", d.action)
     out.print(table)
 
 
@@ -106,8 +111,14 @@ def plan_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """A month's introduction plan and what it would change."""
-    plan = ask(lambda db, view: plan_introductions(
-        view, db, total=total, max_per_member=max_per_member, focus=focus, theme=theme, record=record), as_json)
+    names: dict[str, str] = {}
+
+    def compute(db: Database, view: ProjectionCache) -> Plan:
+        names.update(party_names(view))
+        return plan_introductions(view, db, total=total, max_per_member=max_per_member, focus=focus, theme=theme,
+                                  record=record)
+
+    plan = ask(compute, as_json)
     if plan is None:
         return
     table = Table(title=f"Introduction plan ({plan.focus}){' — recorded as proposed' if plan.recorded else ''}",
@@ -115,7 +126,7 @@ def plan_cmd(
     for col in ("#", "introduce", "subsectors", "score", "why"):
         table.add_column(col)
     for i, item in enumerate(plan.items, 1):
-        table.add_row(str(i), f"{item.a} ↔ {item.b}", " / ".join(s or "-" for s in item.subsectors),
+        table.add_row(str(i), named_text(names, item.a, item.b), " / ".join(s or "-" for s in item.subsectors),
                       f"{item.score:.3f}", "\n".join(item.reasons[:3]))
     out.print(table)
     b, a = plan.effect.before, plan.effect.after
@@ -186,9 +197,14 @@ def tables_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Seat a round table's attendees so that they meet new people from other subsectors."""
-    tables = ask(lambda db, view: tables_for(
-        view, event, table_size=table_size, skills=[s for s in skills.split(",") if s],
-        subsectors=[s for s in subsectors.split(",") if s]), as_json)
+    names: dict[str, str] = {}
+
+    def compute(db: Database, view: ProjectionCache) -> SeatingAnswer:
+        names.update(party_names(view))
+        return tables_for(view, event, table_size=table_size, skills=[s for s in skills.split(",") if s],
+                          subsectors=[s for s in subsectors.split(",") if s])
+
+    tables = ask(compute, as_json)
     if tables is None:
         return
     s = tables.seating
@@ -197,5 +213,5 @@ def tables_cmd(
               f"(random seating: {s.random_new_cross_pairs:.1f}, {gain}); acquaintances seated together: "
               f"{s.tied_pairs_together}")
     for t in s.tables:
-        out.print(f"Table {t.number}: {', '.join(t.members)} — {t.new_cross_pairs} new cross-subsector pairs",
-                  highlight=False)
+        out.print(f"Table {t.number}: {', '.join(named(names, m) for m in t.members)} — {t.new_cross_pairs} new "
+                  "cross-subsector pairs", highlight=False, markup=False)

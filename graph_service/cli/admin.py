@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from graph_service.cli.common import connected, out, print_json, reported, settings
+from graph_service.cli.common import connected, named, out, print_json, reported, settings
 from graph_service.services.keys import KeyRole
 
 __all__ = ["audit_cmd", "keys_app"]
@@ -33,14 +34,17 @@ def keys_create(
 
 @keys_app.command("list")
 def keys_list(member: Annotated[str | None, typer.Option("--member")] = None) -> None:
-    """List the keys, revoked ones included (ids, roles and members; never the secrets)."""
+    """List the keys, revoked ones included (names, roles and members by name; never the secrets)."""
     from graph_service.services import keys
+    from graph_service.store.members import get_members
 
     with connected() as db:
         found = keys.list_keys(db, member=member)
-    table = Table("id", "role", "member", "name", "created", "revoked")
+        names = {m.id: m.name for m in get_members(db, sorted({k.member for k in found if k.member}))}
+    table = Table("name", "role", "member", "created", "revoked", "id")
     for k in found:
-        table.add_row(k.id, k.role, k.member or "", k.name, str(k.created or ""), str(k.revoked or ""))
+        table.add_row(Text(k.name), k.role, Text(named(names, k.member) if k.member else ""), str(k.created or ""),
+                      str(k.revoked or ""), k.id)
     out.print(table)
 
 

@@ -10,11 +10,14 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from graph_service.analytics.communities import Evidence, Method
-from graph_service.cli.common import JoinedOpt, JsonOpt, SubsectorOpt, ask, out, subset
+from graph_service.cli.common import JoinedOpt, JsonOpt, SubsectorOpt, ask, named, out, party_names, subset
 from graph_service.services import analyses
-from graph_service.services.recommendations import paths_between, recommendations_for
+from graph_service.services.recommendations import Paths, Recommendations, paths_between, recommendations_for
+from graph_service.services.views import ProjectionCache
+from graph_service.store.database import Database
 
 __all__ = ["analytics_app", "paths_cmd", "recommend_cmd"]
 
@@ -31,12 +34,18 @@ def recommend_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Recommended partners for a member, with the reasons."""
-    answer = ask(lambda db, view: recommendations_for(
-        view, member, limit=limit, subsector=subsector.value if subsector else None, skill=skill,
-        cross_sector=cross_sector), as_json)
+    names: dict[str, str] = {}
+
+    def compute(db: Database, view: ProjectionCache) -> Recommendations:
+        answer = recommendations_for(view, member, limit=limit, subsector=subsector.value if subsector else None,
+                                     skill=skill, cross_sector=cross_sector)
+        names.update(party_names(view))
+        return answer
+
+    answer = ask(compute, as_json)
     if answer is None:
         return
-    table = Table(title=f"Recommended partners for {member}", show_lines=True)
+    table = Table(title=Text(f"Recommended partners for {named(names, member)}"), show_lines=True)
     for col in ("#", "member", "score", "why"):
         table.add_column(col)
     for i, r in enumerate(answer.items, 1):
@@ -52,8 +61,14 @@ def paths_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Warm introduction paths: who can introduce MEMBER to TARGET."""
-    answer = ask(lambda db, view: paths_between(
-        view, member, target, k=k, max_hops=max_hops, timeout_s=db.settings.path_timeout_s), as_json)
+    names: dict[str, str] = {}
+
+    def compute(db: Database, view: ProjectionCache) -> Paths:
+        answer = paths_between(view, member, target, k=k, max_hops=max_hops, timeout_s=db.settings.path_timeout_s)
+        names.update(party_names(view))
+        return answer
+
+    answer = ask(compute, as_json)
     if answer is None:
         return
     out.print(answer.message)
@@ -61,9 +76,10 @@ def paths_cmd(
     for col in ("#", "path", "trust", "intermediaries (open introductions)"):
         table.add_column(col)
     for i, p in enumerate(answer.items, 1):
-        hops = " → ".join([p.members[0]] + [f"{h.target} ({'+'.join(h.kinds)})" for h in p.hops])
+        hops = " → ".join([named(names, p.members[0])]
+                          + [f"{named(names, h.target)} [{'+'.join(h.kinds)}]" for h in p.hops])
         inter = ", ".join(f"{x.name} ({x.load})" for x in p.intermediaries) or "-"
-        table.add_row(str(i), hops, f"{p.trust:.3f}", inter)
+        table.add_row(str(i), Text(hops), f"{p.trust:.3f}", Text(inter))
     if answer.items:
         out.print(table)
 
@@ -99,7 +115,13 @@ def communities_cmd(
 @analytics_app.command("subsectors")
 def subsectors_cmd(subsector: SubsectorOpt = None, joined_before: JoinedOpt = None, as_json: JsonOpt = False) -> None:
     """Subsectors from the most isolated (E-I index), and the isolated members."""
-    answer = ask(lambda db, view: analyses.subsectors(view, subset(subsector, joined_before)), as_json)
+    names: dict[str, str] = {}
+
+    def compute(db: Database, view: ProjectionCache) -> analyses.SubsectorsAnswer:
+        names.update(party_names(view))
+        return analyses.subsectors(view, subset(subsector, joined_before))
+
+    answer = ask(compute, as_json)
     if answer is None:
         return
     table = Table(title="Subsectors, most isolated first")
@@ -114,7 +136,7 @@ def subsectors_cmd(subsector: SubsectorOpt = None, joined_before: JoinedOpt = No
         )
     out.print(table)
     iso = answer.isolated_members
-    out.print(f"No ties at all: {', '.join(iso.no_ties) or 'none'}")
+    out.print(f"No ties at all: {', '.join(named(names, m) for m in iso.no_ties) or 'none'}", markup=False)
     out.print(f"Ties only inside their subsector: {len(iso.only_internal)} member(s)")
 
 
@@ -139,7 +161,13 @@ def bridges_cmd(
     subsector: SubsectorOpt = None, joined_before: JoinedOpt = None, as_json: JsonOpt = False,
 ) -> None:
     """Members who bridge the sector, bridge ties and articulation points."""
-    answer = ask(lambda db, view: analyses.bridges(view, subset(subsector, joined_before), limit=limit), as_json)
+    names: dict[str, str] = {}
+
+    def compute(db: Database, view: ProjectionCache) -> analyses.BridgesAnswer:
+        names.update(party_names(view))
+        return analyses.bridges(view, subset(subsector, joined_before), limit=limit)
+
+    answer = ask(compute, as_json)
     if answer is None:
         return
     table = Table(title="Brokers, by betweenness")
@@ -147,14 +175,14 @@ def bridges_cmd(
         table.add_column(col)
     for b in answer.items:
         table.add_row(
-            f"{b.name} ({b.id})", b.subsector or "-", f"{b.betweenness:.3f}",
+            Text(f"{b.name} ({b.id})"), b.subsector or "-", f"{b.betweenness:.3f}",
             "n/a" if b.constraint is None else f"{b.constraint:.3f}",
             "n/a" if b.effective_size is None else f"{b.effective_size:.1f}",
             f"{b.roles.liaison:g}", ", ".join(list(b.subsectors_connected)[:5]),
         )
     out.print(table)
     out.print(f"Bridge ties: {len(answer.bridge_ties)}; articulation points: "
-              f"{', '.join(answer.articulation_points) or 'none'}")
+              f"{', '.join(named(names, m) for m in answer.articulation_points) or 'none'}", markup=False)
     for link in answer.cluster_links:
         who = ", ".join(m.name for m in link.members[:3]) or "nobody"
-        out.print(f"Linked to {link.cluster}: {who}")
+        out.print(f"Linked to {link.cluster}: {who}", markup=False)

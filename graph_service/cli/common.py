@@ -22,6 +22,7 @@ import typer
 from pydantic import BaseModel, TypeAdapter
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from graph_service.errors import Conflict, DocumentInvalid, InvalidRequest, NotFound, StoreError
 from graph_service.neo4j_server.managed import ManagedServer, ServerError
@@ -33,6 +34,9 @@ from graph_service.store.readiness import Readiness
 
 __all__ = [
     "REFUSALS",
+    "party_names",
+    "named",
+    "named_text",
     "JoinedOpt",
     "JsonOpt",
     "SubsectorId",
@@ -139,6 +143,25 @@ def ask(compute: Callable[[Database, ProjectionCache], T], as_json: bool) -> T |
 
 
 # -- output -----------------------------------------------------------------------------------------
+def party_names(view: ProjectionCache) -> dict[str, str]:
+    """The name of every member and organisation in the projection, by id (for the tables)."""
+    return {n: str(d.get("name") or n) for n, d in view.current().full.nodes(data=True)}
+
+
+def named(names: dict[str, str], ident: str) -> str:
+    """``Name (id)``: people by name, the id as the detail (the id alone when no name is known)."""
+    name = names.get(ident)
+    return f"{name} ({ident})" if name and name != ident else ident
+
+
+def named_text(names: dict[str, str], *idents: str, sep: str = " ↔ ") -> Text:
+    """Names for a table cell, the ids dimmed after them; never read as markup (a name may hold '[')."""
+    text = Text(sep.join(names.get(i, i) for i in idents))
+    if any(names.get(i, i) != i for i in idents):
+        text.append(f" ({sep.join(idents)})", style="dim")
+    return text
+
+
 def print_json(value: object) -> None:
     """An answer (a dataclass, a model, a list...) as indented JSON on standard output, fields in order."""
     out.print_json(data=TypeAdapter(type(value)).dump_python(value, mode="json"))
