@@ -483,11 +483,19 @@ class Section:
     due: int = field(default=0)
 
 
+# States only reached when both sides accepted (double opt-in): their answers go without saying.
+_BOTH_ACCEPTED = frozenset({"accepted", "met", "collaborating", "no-follow-up"})
+
+
 def _answer(row: IntroductionRow, side: Literal["a_response", "b_response"]) -> str:
+    """One side's answer: accepted, declined, waiting, or "" when it was not recorded (an
+    introduction imported without its answers)."""
     value = row.get(side)
-    if value is None:
+    if value is None or value == "pending":
+        if row["status"] in _BOTH_ACCEPTED:
+            return "accepted"
         return "waiting" if row["status"] == "proposed" else ""
-    return "waiting" if value == "pending" else str(value)
+    return str(value)
 
 
 def _last_step(row: IntroductionRow) -> str | None:
