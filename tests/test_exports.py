@@ -225,11 +225,51 @@ def test_xlsx_has_one_sheet_per_kind(loaded: TestClient) -> None:
     assert {(t["source"], t["target"], t["kind"]) for t in ties} == {
         ("m-001", "m-002", "knows"), ("m-002", "m-003", "knows"),
         ("m-001", "m-004", "collaborated"), ("m-004", "o-01", "knows")}
+    # Names beside the ids, for people (the import ignores them: the round trip holds, see test_spreadsheets).
+    assert rows["ties"][0][:4] == ["source", "source_name", "target", "target_name"]
+    named = {(t["source_name"], t["target_name"]) for t in ties}
+    assert ("Atelier Weber", "Pixel Kayl") in named and ("1535 Hub", "Moselle Mobility Systems") in named
     projects = [dict(zip(rows["projects"][0], r, strict=True)) for r in rows["projects"][1:]]
     assert projects[0]["team"] == "m-002;m-003" and "requires" in projects[0]
+    assert projects[0]["team_names"] == "Pixel Kayl;Sonic Moselle"
     events = [dict(zip(rows["events"][0], r, strict=True)) for r in rows["events"][1:]]
     assert events[0]["attendees"] == "m-001;m-002;m-004"
+    assert events[0]["attendee_names"] == "Atelier Weber;Pixel Kayl;1535 Hub"
     assert rows["organisations"][1][:3] == ["o-01", "Moselle Mobility Systems", "automobility"]
+
+
+def test_the_name_columns_are_ignored_on_import(loaded: TestClient) -> None:
+    """Names beside ids are for people: a workbook whose name cells are wrong, or empty, imports as
+    its ids say, with no problem and no change."""
+    before = loaded.get("/api/v1/export").json()
+    wb = openpyxl.load_workbook(io.BytesIO(_get(loaded, "xlsx")))
+    for title, column in (("ties", "source_name"), ("ties", "target_name"), ("projects", "team_names"),
+                          ("events", "attendee_names")):
+        ws = wb[title]
+        k = [c.value for c in ws[1]].index(column)
+        for row in ws.iter_rows(min_row=2):
+            row[k].value = "Somebody Else" if title == "ties" else None
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    r = loaded.post("/api/v1/import", content=buffer.getvalue(), headers={"Content-Type": xlsx})
+    assert r.status_code == 200, r.text
+    after = loaded.get("/api/v1/export").json()
+    assert after == before
+
+
+def test_ties_and_introductions_tables_carry_names(loaded: TestClient) -> None:
+    projection = ProjectionCache(loaded.app.state.db)  # type: ignore[attr-defined]  # the app of the TestClient
+    doc = projection.current().document
+    ties = list(csv.DictReader(io.StringIO(exports.table_csv(doc, "ties").decode("utf-8"), newline="")))
+    assert list(ties[0]) == list(exports.TIE_CSV_COLUMNS)
+    first = next(t for t in ties if (t["source"], t["target"]) == ("m-001", "m-002"))
+    assert (first["source_name"], first["target_name"], first["weight"], first["confirmed"]) == (
+        "Atelier Weber", "Pixel Kayl", "0.8", "true")
+    intros = list(csv.DictReader(io.StringIO(exports.table_csv(doc, "introductions").decode("utf-8"), newline="")))
+    assert list(intros[0]) == list(exports.INTRODUCTION_CSV_COLUMNS)
+    assert (intros[0]["a_name"], intros[0]["b_name"], intros[0]["facilitator_name"]) == (
+        "Atelier Weber", "Sonic Moselle", "Cluster manager")
 
 
 # -- consent ---------------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from graph_service.services.spreadsheets.columns import (
     XLSX_MEDIA_TYPE,
     Column,
     ColumnKind,
+    NameColumn,
     Sheet,
 )
 from graph_service.services.spreadsheets.reading import (
@@ -44,13 +45,20 @@ from graph_service.services.spreadsheets.reading import (
     read_workbook,
     sniff_delimiter,
 )
-from graph_service.services.spreadsheets.writing import cell_value, members_csv, write_template, write_workbook
+from graph_service.services.spreadsheets.writing import (
+    cell_value,
+    members_csv,
+    party_names,
+    write_template,
+    write_workbook,
+)
 
 __all__ = [
     "XLSX_MEDIA_TYPE",
     "LIST_SEPARATOR",
     "ColumnKind",
     "Column",
+    "NameColumn",
     "Sheet",
     "SHEETS",
     "SHEET_BY_NAME",
@@ -68,6 +76,7 @@ __all__ = [
     "read_workbook",
     "cell_value",
     "members_csv",
+    "party_names",
     "write_workbook",
     "write_template",
 ]

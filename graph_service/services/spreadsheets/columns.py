@@ -17,7 +17,7 @@ from graph_service.domain import (
     Visibility,
 )
 
-__all__ = ["XLSX_MEDIA_TYPE", "LIST_SEPARATOR", "README_SHEET", "ColumnKind", "Column", "Sheet", "SHEETS",
+__all__ = ["XLSX_MEDIA_TYPE", "LIST_SEPARATOR", "README_SHEET", "ColumnKind", "Column", "NameColumn", "Sheet", "SHEETS",
            "SHEET_BY_NAME", "MEMBER_COLUMNS", "READ_ORDER"]
 
 XLSX_MEDIA_TYPE: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -65,6 +65,17 @@ class Column:
 
 
 @dataclass(frozen=True, slots=True)
+class NameColumn:
+    """A column the export writes beside an id column, with the names of the members and
+    organisations it holds, for people to read; the import ignores it (the ids count)."""
+
+    name: str
+    of: str
+    """The id column it names."""
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
 class Sheet:
     """One sheet: the records of one section of the interchange document."""
 
@@ -74,10 +85,27 @@ class Sheet:
     columns: tuple[Column, ...]
     keys: tuple[str, ...] = ("id",)
     """The columns a sheet must have to be read at all."""
+    name_columns: tuple[NameColumn, ...] = ()
+    """Names beside ids, written by the export after the column they name, ignored on import."""
 
     @property
     def names(self) -> tuple[str, ...]:
+        """The record's columns (the interchange fields), in order."""
         return tuple(c.name for c in self.columns)
+
+    @property
+    def written(self) -> tuple[str, ...]:
+        """The columns the export writes: each record column, then the names beside it."""
+        out: list[str] = []
+        for c in self.columns:
+            out.append(c.name)
+            out += [n.name for n in self.name_columns if n.of == c.name]
+        return tuple(out)
+
+    @property
+    def ignored(self) -> frozenset[str]:
+        """The name columns: read past on import without a problem."""
+        return frozenset(n.name for n in self.name_columns)
 
 
 def _choices(literal: Any) -> tuple[str, ...]:
@@ -115,7 +143,10 @@ _TIES = Sheet("ties", "tie", "Who knows or worked with whom, one row per pair an
     Column("since", "date", "When the tie began.", "01/06/2022"),
     Column("confirmed", "boolean", "Whether the other side (target) has confirmed the tie.", "true",
            default="true"),
-), keys=("source", "target"))
+), keys=("source", "target"), name_columns=(
+    NameColumn("source_name", "source", "The source's name (written by the export; ignored on import)."),
+    NameColumn("target_name", "target", "The target's name (written by the export; ignored on import)."),
+))
 
 _PROJECTS = Sheet("projects", "project", "Past projects and calls for tender, one row each.", (
     Column("id", "id", "Unique among projects.", "p-101", "yes"),
@@ -128,6 +159,9 @@ _PROJECTS = Sheet("projects", "project", "Past projects and calls for tender, on
     Column("status", "choice", "", "open", allowed=_choices(ProjectStatus), default="completed"),
     Column("start", "date", "", "09/01/2023"),
     Column("end", "date", "Not before start.", "31/07/2023"),
+), name_columns=(
+    NameColumn("team_names", "team", "The team's names, in the same order (written by the export; ignored on "
+               "import)."),
 ))
 
 _EVENTS = Sheet("events", "event", "Events and who attended them, one row each.", (
@@ -137,6 +171,9 @@ _EVENTS = Sheet("events", "event", "Events and who attended them, one row each."
     Column("format", "choice", "", "round-table", allowed=_choices(EventFormat), default="networking"),
     Column("theme", "text", "", "heritage"),
     Column("attendees", "ids", f"Who attended ({_PARTIES}), with no repeats.", "m-101;m-102;o-01"),
+), name_columns=(
+    NameColumn("attendee_names", "attendees", "The attendees' names, in the same order (written by the export; "
+               "ignored on import)."),
 ))
 
 _ORGANISATIONS = Sheet("organisations", "organisation", "Organisations of the other national clusters.", (

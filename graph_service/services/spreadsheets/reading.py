@@ -87,6 +87,8 @@ def _header(sheet: Sheet, cells: Sequence[Any], where: str) -> tuple[list[str | 
         name = (text_of(cell) or "").lower()
         if not name:
             columns.append(None)
+        elif name in sheet.ignored:  # names beside ids, for people: the ids count
+            columns.append(_IGNORED)
         elif name not in known:
             close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
             why = f"did you mean '{close[0]}'?" if close else f"known columns: {', '.join(known)}"

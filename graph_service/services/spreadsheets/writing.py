@@ -8,7 +8,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -22,7 +22,7 @@ from graph_service.services.spreadsheets.columns import (
     Sheet,
 )
 
-__all__ = ["cell_value", "members_csv", "write_workbook", "write_template"]
+__all__ = ["cell_value", "party_names", "members_csv", "write_workbook", "write_template"]
 
 
 def cell_value(value: Any) -> Any:
@@ -243,23 +243,44 @@ def _width(name: str) -> float:
     return float(max(10, min(50, len(name) + 4)))
 
 
-def _data_part(sheet: Sheet, records: Sequence[Any]) -> _Part:
-    names = sheet.names
+def party_names(doc: Document) -> dict[str, str]:
+    """The name of every member and organisation of ``doc``, by id."""
+    return {**{o.id: o.name for o in doc.organisations}, **{m.id: m.name for m in doc.members}}
+
+
+def _named(value: Any, names: Mapping[str, str]) -> str | None:
+    """The names of the ids in a cell's value (a list's joined with ';'; an unknown id as itself)."""
+    if value is None:
+        return None
+    ids = value if isinstance(value, list | tuple) else [value]
+    return LIST_SEPARATOR.join(names.get(str(i), str(i)) for i in ids) or None
+
+
+def _data_part(sheet: Sheet, records: Sequence[Any], names: Mapping[str, str]) -> _Part:
+    columns = sheet.written
+    of = {n.name: n.of for n in sheet.name_columns}
+
+    def value(record: Any, column: str) -> Any:
+        if column in of:
+            return _named(getattr(record, of[column], None), names)
+        return cell_value(getattr(record, column, None))
 
     def rows() -> Iterator[tuple[Sequence[Any], bool]]:
-        yield names, True
+        yield columns, True
         for record in records:
-            yield [cell_value(getattr(record, c, None)) for c in names], False
+            yield [value(record, c) for c in columns], False
 
-    return _Part(sheet.name, rows(), len(records) + 1, tuple(_width(c) for c in names))
+    return _Part(sheet.name, rows(), len(records) + 1, tuple(_width(c) for c in columns))
 
 
 def write_workbook(doc: Document, day: dt.date) -> bytes:
     """The document as a workbook, one sheet per kind (:data:`SHEETS`): a bold header row of the
     column names, then one row per record; lists joined with ';', dates as date cells
-    (``yyyy-mm-dd``), true/false as booleans. The same document on the same day gives the same
-    bytes (created and modified are that day)."""
-    return _write_xlsx([_data_part(sheet, getattr(doc, sheet.name)) for sheet in SHEETS], day)
+    (``yyyy-mm-dd``), true/false as booleans; beside the ids of people and organisations, their
+    names (``source_name``, ``team_names``..., ignored on import). The same document on the same
+    day gives the same bytes (created and modified are that day)."""
+    names = party_names(doc)
+    return _write_xlsx([_data_part(sheet, getattr(doc, sheet.name), names) for sheet in SHEETS], day)
 
 
 _README_INTRO: Final[tuple[str, ...]] = (
@@ -271,6 +292,8 @@ _README_INTRO: Final[tuple[str, ...]] = (
     "Lists are separated by ';'. Dates: 2024-03-15 or 15/03/2024 (day first, the habit here), or date cells. "
     "Subsectors and skills by id or display name; allowed values in any case; cells are trimmed.",
     "Every problem comes in one answer, placed by sheet, line and column; nothing is written until there is none.",
+    "Columns named ..._name or ..._names (source_name, team_names...) hold the names beside the ids, for reading: "
+    "the import ignores them, the ids count.",
 )
 
 
@@ -285,6 +308,10 @@ def _readme_rows() -> list[tuple[Sequence[Any], bool]]:
             meaning = c.description + (f" Default: {c.default}." if c.default else "")
             rows.append(([sheet.name, c.name, required[c.required], c.type_text, ", ".join(c.allowed) or None,
                           c.example or None, meaning.strip() or None], False))
+            for n in sheet.name_columns:
+                if n.of == c.name:
+                    rows.append(([sheet.name, n.name, "no (ignored on import)", f"names of the {c.name} column",
+                                  None, None, n.description], False))
     rows.append(([], False))
     rows.append((["subsector id", "display name"], True))
     rows += [([s.id, s.name], False) for s in SUBSECTORS]
@@ -296,5 +323,5 @@ def write_template(day: dt.date) -> bytes:
     is required, allowed values, an example), then the export's sheets with their header rows."""
     readme = _readme_rows()
     parts = [_Part(README_SHEET, readme, len(readme), (14, 14, 16, 44, 40, 34, 70), freeze=False)]
-    parts += [_data_part(sheet, ()) for sheet in SHEETS]
+    parts += [_data_part(sheet, (), {}) for sheet in SHEETS]
     return _write_xlsx(parts, day)
