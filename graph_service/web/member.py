@@ -4,9 +4,12 @@ middle, drawn on the caller's view."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import urlencode
 
 from graph_service.errors import InvalidRequest, NotFound
 from graph_service.services.views import GraphView
+from graph_service.services.visibility import Viewer
+from graph_service.web.colours import subsector_name
 from graph_service.web.maps.analyses import map_analyses
 from graph_service.web.maps.layout import spring
 from graph_service.web.maps.model import (
@@ -27,6 +30,18 @@ __all__ = ["MAX_NEIGHBOURHOOD", "member_page"]
 MAX_NEIGHBOURHOOD = 400
 
 
+def _own_links(viewer: Viewer, member_id: str, name: str) -> list[tuple[str, str]]:
+    """What a member may do from a card: on their own, their partners; on someone else's, who can
+    introduce them to that member (from their own point of view, the only one they have). The
+    features reserved to the member shown are not offered to anyone else."""
+    if viewer.role != "member" or viewer.member_id is None:
+        return []
+    if viewer.member_id == member_id:
+        return [("My partners", "/me/partners")]
+    query = urlencode({"person": name, "chosen": member_id})
+    return [(f"Who can introduce me to {name}", f"/me/introduce?{query}")]
+
+
 def member_page(
     view: GraphView,
     member_id: str,
@@ -34,9 +49,12 @@ def member_page(
     hops: int = 1,
     overlays: Sequence[Overlay] = (),
     max_nodes: int = MAX_NEIGHBOURHOOD,
+    viewer: Viewer | None = None,
 ) -> MapPage:
     """A member's ties, one or two hops out, the member in the middle; drawn on ``view``, so
-    members the viewer may not see and unconfirmed ties are not there at all."""
+    members the viewer may not see and unconfirmed ties are not there at all. ``viewer``: who is
+    looking (by default the view's own viewer, which a shared view names only by role), for the
+    links only they may follow."""
     if hops not in (1, 2):
         raise InvalidRequest("hops", "1 or 2")
     G = view.current().members
@@ -103,13 +121,17 @@ def member_page(
             page.links[n] = f"/viz/members/{n}?hops={hops}"
     page.links.pop(member_id, None)
     page.size_note = "Size: brokerage in the whole cluster (betweenness)"
+    node = G.nodes[member_id]
     page.summary = [
+        ("Kind", str(node.get("kind", "")).replace("-", " ")),
+        ("Subsectors", ", ".join(subsector_name(x) for x in node.get("subsectors", ()))),
         ("Members shown", str(len(nodes))),
         ("Direct ties", str(sum(1 for d in dist.values() if d == 1))),
     ]
     page.nav = nav_links(view.viewer.role) + [
         ("1 hop", f"/viz/members/{member_id}?hops=1"),
         ("2 hops", f"/viz/members/{member_id}?hops=2"),
+        *_own_links(viewer or view.viewer, member_id, name),
     ]
     if overlays:
         apply_overlays(

@@ -1,6 +1,12 @@
 /* The member page: search a member or a skill, see a profile, the member's map, recommended
  * partners and warm paths. Calls the JSON API on the same origin; every piece of user text is
- * inserted with textContent, never as HTML. Open #<member-id> to start on a member.
+ * inserted with textContent, never as HTML. Open #<member-id> to start on a member (a member
+ * starts on themselves).
+ *
+ * Who is looking is on <main data-role data-me>: the manager sees anyone's partners and warm
+ * paths; a member sees their own, and on someone else's profile only "who can introduce me to
+ * them" (their own point of view): nothing the API keeps for that other member is asked for.
+ * People are picked by name (search as you type), never by id.
  */
 (function () {
   "use strict";
@@ -9,6 +15,11 @@
   var subsectorNames = {};
   var skillNames = {};
   var current = null;
+  var pathsFrom = null;
+  var main = document.querySelector("main[data-role]");
+  var role = main ? main.getAttribute("data-role") : "member";
+  var me = main ? main.getAttribute("data-me") : "";
+  var known = {};  // lower-case name -> id (null when two members share the name), from what was shown
 
   function $(id) { return document.getElementById(id); }
   function el(tag, className, text) {
@@ -35,6 +46,10 @@
           return body;
         });
       });
+  }
+  function remember(id, name) {
+    var key = String(name).toLowerCase();
+    known[key] = (key in known && known[key] !== id) ? null : id;
   }
   function memberButton(id, label, onClick) {
     var b = el("button", "link", label);
@@ -73,6 +88,7 @@
     api("/members?" + params.toString()).then(function (page) {
       say("search-status", page.total + " member(s)" + (page.total > page.items.length ? ", first " + page.items.length : ""));
       page.items.forEach(function (m) {
+        remember(m.id, m.name);
         var li = el("li");
         li.appendChild(memberButton(m.id, m.name, function () { select(m.id); }));
         li.appendChild(el("div", "muted", (subsectorNames[m.subsectors[0]] || m.subsectors[0]) + (m.city ? " · " + m.city : "")));
@@ -86,22 +102,46 @@
     $("member-map").src = src;
     $("map-open").href = src;
   }
+  function showForm(shown) {  // site.css gives .explore forms a display, which [hidden] alone loses to
+    $("paths-form").hidden = !shown;
+    $("paths-form").style.display = shown ? "" : "none";
+  }
+  function own(id) { return role === "manager" || (me && id === me); }
   function select(id) {
     if (!ID.test(id)) { return; }
     current = id;
     if (location.hash !== "#" + id) { history.replaceState(null, "", "#" + id); }
-    api("/members/" + encodeURIComponent(id)).then(showProfile).catch(function (e) {
+    var profile = api("/members/" + encodeURIComponent(id));
+    profile.then(showProfile).catch(function (e) {
       $("profile").hidden = false;
       $("profile-name").textContent = "Not found";
       $("profile-line").textContent = e.message;
     });
     $("map-card").hidden = false;
     setMap("/viz/members/" + encodeURIComponent(id) + "?hops=1");
-    loadRecommendations(id);
     $("paths-card").hidden = false;
     clear($("paths"));
+    clear($("paths-choices"));
     say("paths-status", "");
     $("paths-map").hidden = true;
+    if (own(id)) {
+      pathsFrom = id;
+      loadRecommendations(id);
+      showForm(true);
+      $("paths-title").textContent = id === me ? "Who can introduce me?" : "Who can introduce them?";
+    } else {
+      // Someone else's profile, seen by a member: their partners are theirs; the member may ask
+      // who can introduce *them* to this person.
+      pathsFrom = me;
+      $("recommendations-card").hidden = true;
+      clear($("recommendations"));
+      showForm(false);
+      $("paths-title").textContent = "Who can introduce me?";
+      profile.then(function (m) {
+        $("paths-title").textContent = "Who can introduce me to " + m.name + "?";
+        findPaths(me, id);
+      }).catch(function () { $("paths-card").hidden = true; });
+    }
   }
   function showProfile(m) {
     $("profile").hidden = false;
@@ -137,11 +177,12 @@
     api("/members/" + encodeURIComponent(id) + "/recommendations?limit=8").then(function (answer) {
       say("recommendations-status", answer.items.length ? "" : "No recommendation for now.");
       answer.items.forEach(function (r) {
+        remember(r.id, r.name);
         var li = el("li");
         li.appendChild(memberButton(r.id, r.name, function () { select(r.id); }));
         li.appendChild(el("span", "muted", " score " + r.score.toFixed(2) + " "));
         var how = memberButton(r.id, "who can introduce us?", function () {
-          $("target").value = r.id;
+          $("target").value = r.name;
           findPaths(id, r.id);
         });
         li.appendChild(how);
@@ -154,11 +195,24 @@
   }
 
   // -- warm paths --------------------------------------------------------------------------------
+  var EVIDENCE = {
+    "knows": "know each other",
+    "collaborated": "worked together on projects",
+    "introduced": "were introduced through the cluster and went on to work together",
+    "co-attended": "went to the same small events"
+  };
+  function hopReason(h, names) {
+    var main = h.evidence || (h.kinds && h.kinds[0]) || "knows";
+    return (names[h.source] || h.source) + " and " + (names[h.target] || h.target) + " " +
+      (EVIDENCE[main] || main) + " (trust " + h.weight.toFixed(2) + ")";
+  }
   function findPaths(from, to) {
     var list = $("paths");
     clear(list);
+    clear($("paths-choices"));
     $("paths-map").hidden = true;
-    if (!ID.test(to)) { say("paths-status", "Enter a member id such as m-150.", true); return; }
+    if (!ID.test(from) || !ID.test(to)) { return; }
+    if (from === to) { say("paths-status", "That is the member themselves: pick someone else.", true); return; }
     say("paths-status", "Looking for paths…");
     Promise.all([
       api("/members/" + encodeURIComponent(from) + "/paths/" + encodeURIComponent(to)),
@@ -169,11 +223,15 @@
       var names = {};
       names[to] = results[1].name;
       names[from] = results[2].name;
-      say("paths-status", answer.message);
+      say("paths-status", answer.items.length ? answer.message :
+          "Nobody links " + names[from] + " to " + names[to] + " yet: the cluster manager can propose an introduction.");
       answer.items.forEach(function (p) {
         p.intermediaries.forEach(function (x) { names[x.id] = x.name; });
         var li = el("li", "path");
         li.appendChild(el("div", null, p.members.map(function (n) { return names[n] || n; }).join(" → ")));
+        var reasons = el("ul", "reasons");
+        p.hops.forEach(function (h) { reasons.appendChild(el("li", null, hopReason(h, names))); });
+        li.appendChild(reasons);
         li.appendChild(el("div", "muted", "trust " + p.trust.toFixed(2) + " · " + p.length + " hop(s)"));
         list.appendChild(li);
       });
@@ -185,16 +243,67 @@
       }
     }).catch(function (e) { say("paths-status", e.message, true); });
   }
+  function searchNames(text) {
+    return api("/members?limit=10&q=" + encodeURIComponent(text)).then(function (page) {
+      page.items.forEach(function (m) { remember(m.id, m.name); });
+      return page.items.filter(function (m) { return m.id !== pathsFrom; });
+    });
+  }
+  // Search as you type: the names offered in the field's <datalist>.
+  var typing = null;
+  $("target").addEventListener("input", function () {
+    var text = $("target").value.trim();
+    if (typing) { clearTimeout(typing); }
+    if (text.length < 2) { return; }
+    typing = setTimeout(function () {
+      searchNames(text).then(function (items) {
+        var options = $("target-options");
+        clear(options);
+        items.forEach(function (m) {
+          var o = el("option", null, (subsectorNames[m.subsectors[0]] || m.subsectors[0]) + (m.city ? " · " + m.city : ""));
+          o.value = m.name;
+          options.appendChild(o);
+        });
+      }).catch(function () {});
+    }, 200);
+  });
+  // A typed name is one member (the very name, or the only match), or a short list to pick from.
+  function pathsTo(text) {
+    clear($("paths"));
+    clear($("paths-choices"));
+    $("paths-map").hidden = true;
+    if (!text) { say("paths-status", "Type the name of the member to reach, and pick it from the list.", true); return; }
+    var id = known[text.toLowerCase()];
+    if (id && id !== pathsFrom) { findPaths(pathsFrom, id); return; }
+    say("paths-status", "Looking for “" + text + "”…");
+    searchNames(text).then(function (items) {
+      var exact = items.filter(function (m) { return m.name.toLowerCase() === text.toLowerCase(); });
+      if (exact.length === 1) { findPaths(pathsFrom, exact[0].id); return; }
+      if (!exact.length && items.length === 1) { findPaths(pathsFrom, items[0].id); return; }
+      if (!items.length) { say("paths-status", "No member you can see has a name containing “" + text + "”.", true); return; }
+      say("paths-status", "Several members match “" + text + "”: pick one.");
+      (exact.length ? exact : items).forEach(function (m) {
+        var li = el("li");
+        li.appendChild(memberButton(m.id, m.name, function () {
+          $("target").value = m.name;
+          findPaths(pathsFrom, m.id);
+        }));
+        li.appendChild(el("span", "muted", " " + (subsectorNames[m.subsectors[0]] || m.subsectors[0]) + (m.city ? " · " + m.city : "")));
+        $("paths-choices").appendChild(li);
+      });
+    }).catch(function (e) { say("paths-status", e.message, true); });
+  }
   $("paths-form").addEventListener("submit", function (event) {
     event.preventDefault();
-    if (current) { findPaths(current, $("target").value.trim()); }
+    if (pathsFrom) { pathsTo($("target").value.trim()); }
   });
   $("paths-map").addEventListener("click", function (event) {
     event.preventDefault();
     var href = $("paths-map").getAttribute("href");
     if (href && href.indexOf("/viz/paths/") === 0) { setMap(href); }
   });
+  if ($("show-me")) { $("show-me").addEventListener("click", function () { select(me); }); }
 
   var start = decodeURIComponent(location.hash.replace(/^#/, ""));
-  if (ID.test(start)) { select(start); }
+  if (ID.test(start)) { select(start); } else if (me && ID.test(me)) { select(me); }
 }());

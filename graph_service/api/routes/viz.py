@@ -123,7 +123,7 @@ def member_map(
     proposed: Proposed = None,
 ) -> HTMLResponse:
     """A member's neighbourhood, one or two hops out (private profiles left out)."""
-    page = member_page(view, member_id, hops=hops, overlays=_overlays(view, proposed))
+    page = member_page(view, member_id, hops=hops, overlays=_overlays(view, proposed), viewer=principal.viewer)
     return _html(render_map(page))
 
 
@@ -170,7 +170,7 @@ def ecosystem_report(
 @router.get("/explore", response_class=HTMLResponse, include_in_schema=False)
 def members_app(principal: PersonPageDep) -> HTMLResponse:
     """The member page: search a member or a skill, profile, map, partners and warm paths."""
-    return _html(members_app_html(principal.role))
+    return _html(members_app_html(principal.role, principal.member_id))
 
 
 @router.get("/viz/assets/{name}", include_in_schema=False)
