@@ -91,7 +91,7 @@ BOARD_STATES: tuple[tuple[str, str, str], ...] = (
 
 STATE_LABELS = {status: label for status, label, _ in BOARD_STATES}
 
-# What the button that moves an introduction to a status says, by (from, to).
+# What the button that moves an introduction to a status says (declined: see _move_label).
 _MOVE_LABELS: dict[str, str] = {
     "met": "They have met",
     "collaborating": "They work together (adds a tie)",
@@ -281,7 +281,7 @@ def effect_chart(rows: Sequence[EffectRow]) -> Markup:
             parts.append(f'<circle cx="{x_of(r.before):.1f}" cy="{y:.1f}" r="5.5" fill="#fff" stroke="#212529" '
                          f'stroke-width="2"><title>{Markup.escape(r.name)} before: {_fmt(r.before)}</title></circle>')
         if r.after is not None:
-            parts.append(f'<circle cx="{x_of(r.after):.1f}" cy="{y:.1f}" r="4.5" fill="#1c7ed6">'
+            parts.append(f'<circle cx="{x_of(r.after):.1f}" cy="{y:.1f}" r="4.5" fill="#1864ab">'
                          f'<title>{Markup.escape(r.name)} after: {_fmt(r.after)}</title></circle>')
         parts.append(f'<text x="{left + plot_w + 12:.1f}" y="{y + 4:.1f}" font-size="{value_size}" '
                      f'fill="#212529">{_fmt(r.before)} → {_fmt(r.after)}</text>')
@@ -487,6 +487,12 @@ class Section:
 _BOTH_ACCEPTED = frozenset({"accepted", "met", "collaborating", "no-follow-up"})
 
 
+def _move_label(current: str, status: str) -> str:
+    if status == "declined":
+        return "Withdraw it (declined)" if current == "proposed" else "One backed out (declined)"
+    return _MOVE_LABELS[status]
+
+
 def _answer(row: IntroductionRow, side: Literal["a_response", "b_response"]) -> str:
     """One side's answer: accepted, declined, waiting, or "" when it was not recorded (an
     introduction imported without its answers)."""
@@ -516,8 +522,8 @@ def _card(view: GraphView, row: IntroductionRow, due: introductions.DueIntroduct
         date=row["date"], last_step=_last_step(row), note=row.get("outcome"),
         facilitator=None if facilitator in ("manager", "erased") else person(view, facilitator).name,
         due_days=due.waiting_days if due else None, due_action=due.action if due else None,
-        moves=tuple(Move(s, _MOVE_LABELS[s]) for s in sorted(TRANSITIONS.get(row["status"], ()),
-                                                                key=list(_MOVE_LABELS).index)),
+        moves=tuple(Move(s, _move_label(row["status"], s))
+                    for s in sorted(TRANSITIONS.get(row["status"], ()), key=list(_MOVE_LABELS).index)),
         error=error,
     )
 

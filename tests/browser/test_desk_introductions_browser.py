@@ -1,7 +1,8 @@
 """The manager's introductions pages in headless Chromium, against the live server's seed cluster:
 ask for a plan, see it by name with its E-I chart, see it on the map, untick one pair, record the
-rest, see the board, record both members' answers, move one introduction to met and then to
-collaborating with a note (htmx swaps the board in), and find the new tie on /viz/ecosystem.
+rest, see the board (both pages pass axe's serious checks), record both members' answers, move
+one introduction to met and then to collaborating with a note (htmx swaps the board in), and find
+the new tie on /viz/ecosystem.
 Nothing leaves 127.0.0.1. Screenshots ``introductions-*`` in test-artifacts/browser/ (the copies
 in docs/workspace/img/ come from them).
 
@@ -14,6 +15,7 @@ import json
 from typing import Any
 from urllib.request import Request, urlopen
 
+from tests.browser.axe import audit, describe, serious
 from tests.browser.conftest import LiveServer, Tab
 from tests.factories import MANAGER
 
@@ -24,10 +26,15 @@ def _api(live_server: LiveServer, path: str) -> Any:
 
 
 def _map_edges(tab: Tab) -> list[dict[str, Any]]:
-    tab.wait_ready(timeout=60)
+    tab.wait_ready(timeout=120)
     data = tab.page.evaluate("() => JSON.parse(document.getElementById('graph-data').textContent)")
     edges: list[dict[str, Any]] = data["edges"]
     return edges
+
+
+def _accessible(tab: Tab) -> None:
+    found = serious(audit(tab.page))
+    assert not found, describe(found)
 
 
 def _tied(edges: list[dict[str, Any]], a: str, b: str) -> bool:
@@ -36,6 +43,7 @@ def _tied(edges: list[dict[str, Any]], a: str, b: str) -> bool:
 
 def test_plan_record_and_follow_up_to_a_tie_on_the_map(live_server: LiveServer, tab: Tab) -> None:
     page = tab.page
+    page.set_default_timeout(120_000)  # each write makes the next page rebuild the projection; the machine is shared
     url = live_server.url
 
     # The form, then a bad size: the error beside the field.
@@ -71,6 +79,7 @@ def test_plan_record_and_follow_up_to_a_tie_on_the_map(live_server: LiveServer, 
     assert page.locator("table.ei-table tbody tr").count() >= 3  # the same figures, as a table
     tab.screenshot("introductions-plan", full_page=True)
     chart.screenshot(path=str(tab.artifact("introductions-chart.png")))
+    _accessible(tab)  # the plan, its tick boxes, chart and tables
 
     # "See on the map": the plan's pairs drawn dashed on the ecosystem map.
     plan_url = page.url
@@ -96,6 +105,7 @@ def test_plan_record_and_follow_up_to_a_tie_on_the_map(live_server: LiveServer, 
     assert all(v in proposed for v in kept) and dropped not in proposed
     assert page.locator(f"#state-proposed #intro-{proposed[kept[0]]}").count() == 1
     tab.screenshot("introductions-board")
+    _accessible(tab)
 
     # Both members told the manager they accept: recorded from the card (htmx swaps the board).
     ident = proposed[kept[0]]
