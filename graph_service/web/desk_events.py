@@ -267,8 +267,16 @@ def event_html(view: GraphView, db: Database, ident: str, query: Sequence[tuple[
         options=options, seating=seating, tables=_seated(seating, names) if seating else [],
         unseated=unseated, plan=plan_fingerprint(seating) if seating else None,
         skill_options=list(skills.items()), subsector_options=[(s.id, s.name) for s in SUBSECTORS],
-        subsector_name=subsector_name,
+        subsector_name=subsector_name, gain=_gain(seating),
     )
+
+
+def _gain(seating: Seating | None) -> str | None:
+    """The plan against random seatings, in words: "+35%", "-5%" or "as many"."""
+    if seating is None or seating.gain_over_random is None:
+        return None
+    percent = round(seating.gain_over_random * 100)
+    return f"{percent:+d}%" if percent else "as many"
 
 
 def suggestions_html(view: GraphView, text: str) -> str:

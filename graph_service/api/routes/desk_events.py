@@ -56,7 +56,7 @@ def new_event(_manager: ManagerPageDep) -> Response:
 
 @router.post("/desk/events/new", response_class=HTMLResponse)
 def create_event(manager: ManagerPageDep, db: DatabaseDep, title: Text = "", date: Text = "",
-                 format: Text = "round-table", theme: Text = "") -> Response:  # noqa: A002 - the field's name
+                 format: Text = "round-table", theme: Text = "") -> Response:
     form = EventForm(title, date, format, theme)
     fields, errors = parse_event_form(form)
     if not errors:
@@ -91,7 +91,7 @@ def edit_event(_manager: ManagerPageDep, view: PageViewDep, db: DatabaseDep, eve
 
 @router.post("/desk/events/{event_id}/edit", response_class=HTMLResponse)
 def update_event(manager: ManagerPageDep, view: PageViewDep, db: DatabaseDep, event_id: EventId,
-                 title: Text = "", date: Text = "", format: Text = "round-table",  # noqa: A002
+                 title: Text = "", date: Text = "", format: Text = "round-table",
                  theme: Text = "") -> Response:
     found = records.get_event(view, event_id, db=db)
     form = EventForm(title, date, format, theme)
