@@ -23,12 +23,11 @@ from typing import Any, Final, get_args
 
 from pydantic import ValidationError
 
-from graph_service.domain import SUBSECTORS, MemberKind, Visibility
+from graph_service.domain import SUBSECTORS, MemberKind
 from graph_service.interchange import MemberRecord
 from graph_service.services.keys import KeyInfo, NewKey
 from graph_service.web.colours import subsector_name
 from graph_service.web.forms import field_errors
-from graph_service.web.me import VISIBILITY_MEANS
 from graph_service.web.pages import nav_links, render_template
 
 __all__ = [
@@ -53,7 +52,11 @@ MEMBER_FIELDS: Final = ("id", "name", "kind", "subsector", "subsectors", "skills
 """The form's fields, in the order of the page (``subsector`` is the main one, ``subsectors`` the others)."""
 
 KIND_OPTIONS: Final = [(k, k.replace("-", " ").capitalize()) for k in get_args(MemberKind)]
-VISIBILITY_OPTIONS: Final = [(v, f"{v.capitalize()}: {VISIBILITY_MEANS[v]}") for v in get_args(Visibility)]
+VISIBILITY_OPTIONS: Final = [
+    ("private", "Private: only you, the cluster manager (consent not given yet)"),
+    ("members", "Members: other cluster members too, on their maps and recommendations"),
+    ("public", "Public: anyone, the cluster's website included"),
+]
 SUBSECTOR_OPTIONS: Final = [(s.id, s.name) for s in SUBSECTORS]
 _SPLIT = re.compile(r"[;,\n]")
 
@@ -141,10 +144,16 @@ def member_from_form(
             if name == "subsectors" and not main:
                 continue  # said once, on the main subsector
             out.errors.setdefault(name if name in MEMBER_FIELDS else "name", _worded(name, message))
-        return None, out
+        return None, _ordered(out)
     if out.errors:
-        return None, out
+        return None, _ordered(out)
     return member, out
+
+
+def _ordered(form: MemberForm) -> MemberForm:
+    """The errors in the order of the form's fields (the summary lists them as the page does)."""
+    form.errors = {name: form.errors[name] for name in MEMBER_FIELDS if name in form.errors}
+    return form
 
 
 _WORDS: Final = {
