@@ -23,6 +23,7 @@ import unicodedata
 from typing import Any
 from urllib.request import Request, urlopen
 
+from tests.browser.axe import audit, describe, serious
 from tests.browser.conftest import LiveServer, Tab
 from tests.factories import MANAGER
 
@@ -57,6 +58,12 @@ def _pdf(tab: Tab, name: str) -> tuple[int, str]:
     return len(reader.pages), _squash(" ".join(p.extract_text() for p in reader.pages))
 
 
+def _accessible(tab: Tab) -> None:
+    """axe finds no serious or critical violation on the page as it stands (tests/browser/axe.py)."""
+    found = serious(audit(tab.page))
+    assert not found, f"{tab.page.url}:\n{describe(found)}"
+
+
 def _expected_422(tab: Tab) -> None:
     """The form came back with its 422 status, which Chromium logs; nothing else went wrong."""
     assert tab.errors == ["Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)"]
@@ -85,6 +92,7 @@ def test_a_call_for_tender_its_teams_and_a_saved_team(live_server: LiveServer, t
         assert page.inner_text("main h1") == "Calls for tender"
         assert page.locator("table.tenders-list tbody tr").count() >= 5
         tab.screenshot("tenders-list", full_page=True)
+        _accessible(tab)
 
         page.click("text=Record a new call for tender")
         page.click("main button[type=submit]")  # nothing filled in
@@ -92,6 +100,7 @@ def test_a_call_for_tender_its_teams_and_a_saved_team(live_server: LiveServer, t
         assert "Enter the title of the call for tender." in page.inner_text("#title-error")
         assert "Tick at least one skill the tender requires." in page.inner_text("#requires-error")
         tab.screenshot("tenders-form-errors")
+        _accessible(tab)
         _expected_422(tab)
 
         page.fill("#title", "Immersive heritage trail for Vianden castle")
@@ -124,6 +133,7 @@ def test_a_call_for_tender_its_teams_and_a_saved_team(live_server: LiveServer, t
         missing = page.inner_text("#missing-skills")
         assert organisation["name"] in missing and "offers Virtual production (LED volume)" in missing
         tab.screenshot("tenders-teams", full_page=True)
+        _accessible(tab)
 
         # Save the first team onto the project: the page after the redirect says so and shows it.
         first.locator("button", has_text="Save this team onto the project").click()
@@ -136,6 +146,7 @@ def test_a_call_for_tender_its_teams_and_a_saved_team(live_server: LiveServer, t
         kept = page.locator("article.team-proposal").first.locator(".badge.kept").count()
         assert kept == len(team_names)  # every proposal keeps the saved team, marked
         tab.screenshot("tenders-saved", full_page=True)
+        _accessible(tab)
 
         page.click("text=See the team on the ecosystem map")
         page.wait_for_url(re.compile(r".*/viz/ecosystem\?team=.*"))
@@ -158,6 +169,7 @@ def test_an_event_attendees_by_name_seated_and_printed(live_server: LiveServer, 
         page.goto(live_server.url + "/desk/events")
         assert page.inner_text("main h1") == "Events and round tables"
         tab.screenshot("events-list", full_page=True)
+        _accessible(tab)
 
         page.click("text=Record a new event")
         page.fill("#date", "2026-10-15")
@@ -195,6 +207,7 @@ def test_an_event_attendees_by_name_seated_and_printed(live_server: LiveServer, 
         page.wait_for_load_state()
         assert page.inner_text("#name-error").endswith("No member is called 'Nobody Of This Name'.")
         tab.screenshot("events-unknown-name")
+        _accessible(tab)
         _expected_422(tab)
         assert _api(live_server, "GET", f"/api/v1/events/{created}")["attendees"] == [m["id"] for m in members
                                                                                        if m["name"] in names]
@@ -220,6 +233,7 @@ def test_an_event_attendees_by_name_seated_and_printed(live_server: LiveServer, 
         assert sorted(seated) == sorted(names)
         assert "pairs at the table have no tie yet" in tables.first.inner_text()
         tab.screenshot("events-tables", full_page=True)
+        _accessible(tab)
         seating_url = page.url
 
         # The table plan printed to PDF: the same tables, every name in the PDF's text.
@@ -230,6 +244,7 @@ def test_an_event_attendees_by_name_seated_and_printed(live_server: LiveServer, 
         printed = {n.strip(): i + 1 for i, sec in enumerate(page.locator("section.plan-table").all())
                    for n in sec.locator(".party-name").all_inner_texts()}
         assert printed == seated
+        _accessible(tab)
         pages, text = _pdf(tab, "events-print-plan")
         assert pages >= 1 and "Round table: heritage and games" in text
         for name in names:
@@ -246,6 +261,7 @@ def test_an_event_attendees_by_name_seated_and_printed(live_server: LiveServer, 
         for i in range(cards.count()):
             card_name = cards.nth(i).locator(".card-name").inner_text().strip()
             assert cards.nth(i).locator(".card-table").inner_text().strip().lower() == f"table {seated[card_name]}"
+        _accessible(tab)
         pages, text = _pdf(tab, "events-place-cards")
         assert pages == math.ceil(len(names) / 8)
         for name in names:
