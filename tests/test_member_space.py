@@ -60,7 +60,7 @@ def test_editing_the_profile_with_errors_beside_the_fields_then_saving(
     bad = {"name": "", "kind": "freelancer", "subsector": "gaming", "skills": ["game-design"],
            "website": "pixel-kayl.lu", "languages": "lb, french", "city": "Esch-sur-Alzette"}
     r = post(member_browser, "/me/edit", bad)
-    assert r.status_code == 400
+    assert r.status_code == 422
     html = r.text
     assert 'class="error-summary"' in html
     assert re.search(r'id="website-error".*starting with https://', html)
@@ -69,7 +69,7 @@ def test_editing_the_profile_with_errors_beside_the_fields_then_saving(
     assert loaded.get("/api/v1/members/m-002").json()["name"] == "Pixel Kayl"  # nothing saved
     # The name is required (the merged profile's rule, as the API's {"name": null}).
     r = post(member_browser, "/me/edit", {**bad, "website": "", "languages": "lb"})
-    assert r.status_code == 400 and re.search(r'id="name-error".*Enter your name', r.text)
+    assert r.status_code == 422 and re.search(r'id="name-error".*Enter your name', r.text)
     assert loaded.get("/api/v1/members/m-002").json()["website"] is None  # nothing saved
 
     good = {**bad, "name": "Pixel Kayl Studio", "website": "https://pixel-kayl.example.lu", "languages": "lb, FR en",
@@ -123,9 +123,9 @@ def test_ties_by_name_recorded_confirmed_by_the_other_side_and_withdrawn(
 
     # A name matching nobody, then part of a name: the member picks among the matches.
     r = post(member_browser, "/me/ties", {"person": "Nobody at all", "kind": "knows", "weight": "0.5"}, "/me/ties")
-    assert r.status_code == 400 and "No member you can see has a name containing" in r.text
+    assert r.status_code == 422 and "No member you can see has a name containing" in r.text
     r = post(member_browser, "/me/ties", {"person": "hub", "kind": "knows", "weight": "0.5"}, "/me/ties")
-    assert r.status_code == 400 and "pick one of these" in r.text
+    assert r.status_code == 422 and "pick one of these" in r.text
     assert re.search(r'<input type="radio" name="chosen" value="m-004" checked> 1535 Hub', r.text)
     # The name typed in full (any case) is enough.
     r = post(member_browser, "/me/ties", {"person": "1535 hub", "kind": "collaborated", "weight": "0.8",
@@ -137,7 +137,7 @@ def test_ties_by_name_recorded_confirmed_by_the_other_side_and_withdrawn(
     assert "1535 Hub" in waiting and "worked together" in waiting and "Strong (0.80)" in waiting
     # Again: refused, in words, with names.
     r = post(member_browser, "/me/ties", {"person": "1535 Hub", "kind": "collaborated", "weight": "0.8"}, "/me/ties")
-    assert r.status_code == 400 and "You already recorded this collaborated tie" in r.text
+    assert r.status_code == 422 and "You already recorded this collaborated tie" in r.text
     assert "1535 Hub" in r.text
 
     # The other side confirms it on their own page.
@@ -221,11 +221,11 @@ def test_who_can_introduce_me_by_name(member_browser: TestClient) -> None:
     assert "Atelier Weber and 1535 Hub worked together on projects" in r.text
     assert 'href="/viz/paths/m-002/m-004"' in r.text
     r = member_browser.get("/me/introduce?person=a")  # several names contain an "a"
-    assert r.status_code == 400 and "pick one of these" in r.text and 'name="chosen"' in r.text
+    assert r.status_code == 422 and "pick one of these" in r.text and 'name="chosen"' in r.text
     r = member_browser.get("/me/introduce?person=a&chosen=m-001")
     assert r.status_code == 200 and "Who can introduce me to Atelier Weber" in r.text
     r = member_browser.get("/me/introduce?person=Sonic")  # private: not offered
-    assert r.status_code == 400 and "No member you can see" in r.text
+    assert r.status_code == 422 and "No member you can see" in r.text
 
 
 # -- privacy --------------------------------------------------------------------------------------
@@ -236,7 +236,7 @@ def test_privacy_visibility_and_the_download(loaded: TestClient, member_browser:
                  'value="members" checked', 'href="/me/privacy/export"', 'href="/me/privacy/erase"'):
         assert text in page, text
     r = post(member_browser, "/me/privacy/visibility", {"visibility": "everyone"}, "/me/privacy")
-    assert r.status_code == 400 and 'id="visibility-error"' in r.text
+    assert r.status_code == 422 and 'id="visibility-error"' in r.text
     r = post(member_browser, "/me/privacy/visibility", {"visibility": "public"}, "/me/privacy")
     assert r.status_code == 303 and r.headers["location"] == "/me/privacy?done=visibility"
     assert loaded.get("/api/v1/members/m-002").json()["visibility"] == "public"
@@ -251,7 +251,7 @@ def test_erasure_asks_first_then_erases_and_ends_the_session(loaded: TestClient,
     page = member_browser.get("/me/privacy/erase").text
     assert "Erase Pixel Kayl?" in page and "cannot be undone" in page and "logged out everywhere" in page
     r = post(member_browser, "/me/privacy/erase", {}, "/me/privacy")
-    assert r.status_code == 400 and "Tick the box" in r.text
+    assert r.status_code == 422 and "Tick the box" in r.text
     assert loaded.get("/api/v1/members/m-002").status_code == 200
     r = post(member_browser, "/me/privacy/erase", {"confirm": "yes"}, "/me/privacy")
     assert r.status_code == 200 and "You have been erased" in r.text and "Pixel Kayl" not in r.text

@@ -190,4 +190,7 @@ def test_a_member_in_their_own_space(live_server: LiveServer, open_tab: Any) -> 
     page.goto(live_server.url + f"/viz/members/{other['id']}")
     tab.wait_ready()
     assert f"Who can introduce me to {other['name']}" in page.inner_text("header nav")
+    # The one console error: the profile form sent back with its error (HTTP 422), on purpose.
+    assert tab.errors == ["Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)"]
+    tab.errors.clear()
     tab.assert_clean()

@@ -134,7 +134,7 @@ def save_profile(principal: PersonPageDep, db: DatabaseDep, form: FormDep) -> Re
     except (Conflict, InvalidRequest) as exc:  # e.g. a skill nobody defined meanwhile
         errors = {"skills" if "skill" in str(exc) else "name": str(exc)}
     if errors:
-        return _edit_page(db, me, me_page.posted_values(form), errors, status=400)
+        return _edit_page(db, me, me_page.posted_values(form), errors, status=422)
     return _see("/me?done=" + ("profile" if after != before else "unchanged"))
 
 
@@ -190,7 +190,7 @@ def record_tie(principal: PersonPageDep, db: DatabaseDep, view: PageViewDep, for
         for label, message in field_errors(exc.errors()).items():
             errors.setdefault(_TIE_FIELDS.get(label, "person"), message)
     if errors or resolved.person is None:
-        return _ties_page(db, view, me, values=values, errors=errors, resolved=resolved, status=400)
+        return _ties_page(db, view, me, values=values, errors=errors, resolved=resolved, status=422)
     values["person"] = resolved.person.name
     try:
         done = ties.record_tie(db, me, tie.other, kind=tie.kind, weight=tie.weight, since=tie.since,
@@ -200,7 +200,7 @@ def record_tie(principal: PersonPageDep, db: DatabaseDep, view: PageViewDep, for
     except (Conflict, NotFound) as exc:
         errors["person"] = _worded(str(exc), view, me)
     if errors:
-        return _ties_page(db, view, me, values=values, errors=errors, status=400)
+        return _ties_page(db, view, me, values=values, errors=errors, status=422)
     return _see(f"/me/ties?done={done.status}")
 
 
@@ -280,11 +280,11 @@ def respond(principal: PersonPageDep, db: DatabaseDep, view: PageViewDep, form: 
     answer = _text(form, "answer")
     note_field = f"note-{introduction_id}"
     if answer not in ("accept", "decline"):
-        return _introductions_page(db, view, me, errors={note_field: "Choose Accept or Decline."}, status=400)
+        return _introductions_page(db, view, me, errors={note_field: "Choose Accept or Decline."}, status=422)
     note = _text(form, note_field)
     if len(note) > 500:
         return _introductions_page(db, view, me, errors={note_field: "The note has at most 500 characters."},
-                                   status=400)
+                                   status=422)
     if note:
         verb = "accepting" if answer == "accept" else "declining"
         note = f"{me_people.name_of(view, me) or me}, {verb}: {note}"
@@ -292,7 +292,7 @@ def respond(principal: PersonPageDep, db: DatabaseDep, view: PageViewDep, form: 
         introductions.respond(db, introduction_id, member=me, answer="accept" if answer == "accept" else "decline",
                               note=note or None)
     except InvalidRequest as exc:
-        return _introductions_page(db, view, me, errors={note_field: _worded(exc.message, view, me)}, status=400)
+        return _introductions_page(db, view, me, errors={note_field: _worded(exc.message, view, me)}, status=422)
     except Conflict as exc:
         return _introductions_page(db, view, me, errors={note_field: _worded(str(exc), view, me)}, status=409)
     return _see("/me/introductions?done=" + ("accepted" if answer == "accept" else "declined"))
@@ -343,7 +343,7 @@ def introduce(principal: PersonPageDep, view: PageViewDep, settings: SettingsDep
 
     typed = target.name if target else person
     html = me_partners.introduce_html(me=me, typed=typed, resolved=resolved, target=target, answer=answer, name=name)
-    return _html(html, 200 if target or resolved is None else 400)
+    return _html(html, 200 if target or resolved is None else 422)
 
 
 # -- my privacy ---------------------------------------------------------------------------------
@@ -368,7 +368,7 @@ def save_visibility(principal: PersonPageDep, db: DatabaseDep, form: FormDep) ->
     except ValidationError:
         member = member_store.get_member(db, me)
         errors = {"visibility": "Choose who may see you: private, members of the cluster or public."}
-        return _html(me_privacy.privacy_html(member, errors=errors), 400)
+        return _html(me_privacy.privacy_html(member, errors=errors), 422)
     return _see("/me/privacy?done=visibility")
 
 
@@ -402,7 +402,7 @@ def erase_me(principal: PersonPageDep, db: DatabaseDep, request: Request, form: 
     me = principal.member_id
     if _text(form, "confirm") != "yes":
         member = member_store.get_member(db, me)
-        return _html(me_privacy.erase_html(member, error="Tick the box to confirm that you want to be erased."), 400)
+        return _html(me_privacy.erase_html(member, error="Tick the box to confirm that you want to be erased."), 422)
     privacy.erase_member(db, me)  # deletes the member's keys in the same transaction
     request.app.state.guard.sessions.drop_member(me)  # and their browser sessions end now
     set_visitor(None)  # nobody is logged in any more: the page's header names no one
