@@ -3,9 +3,10 @@
 #
 # Runs the browser tests that take them (each writes test-artifacts/browser/*.png), then copies
 # every image the workspace docs reference (img/NAME.png in docs/workspace/*.md,
-# workspace/img/NAME.png in docs/workspace.md) into docs/workspace/img/. A PNG above 300 KB is
-# downscaled (to 1000 px wide at most, 256 colours) with Pillow when the project's .venv has it,
-# else with ImageMagick's `convert` when the machine has it, else copied as it is.
+# workspace/img/NAME.png in docs/workspace.md) into docs/workspace/img/. With Pillow in the
+# project's .venv each becomes a 128-colour PNG (a page's screenshot loses nothing one can see),
+# and one still above 300 KB is also downscaled to 1000 px wide when that is smaller; without
+# Pillow they are copied as they are. The docs' images should stay under about 4 MB in all.
 #
 #   scripts/workspace_screenshots.sh            # run the tests, then copy
 #   scripts/workspace_screenshots.sh --no-run   # copy what the last run left
@@ -43,33 +44,35 @@ if [[ ${#NAMES[@]} -eq 0 ]]; then
 fi
 
 if "$PYTHON" -c "import PIL" 2>/dev/null; then
-  SHRINK=pillow
-elif command -v convert >/dev/null 2>&1; then
-  SHRINK=imagemagick
+  PILLOW=1
 else
-  SHRINK=none
+  PILLOW=0
+  echo "Pillow is not in .venv: the screenshots are copied as they are (.venv/bin/pip install pillow shrinks them)" >&2
 fi
 
-shrink() {  # shrink SOURCE DEST
-  case "$SHRINK" in
-    pillow)
-      "$PYTHON" - "$1" "$2" <<'EOF'
+SHRINK_PY='
+import io
 import sys
+
 from PIL import Image
 
-source, dest = sys.argv[1], sys.argv[2]
+source, dest, limit = sys.argv[1], sys.argv[2], int(sys.argv[3])
+
+
+def palette(image):
+    out = io.BytesIO()
+    image.quantize(colors=128, method=Image.Quantize.MEDIANCUT).save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
 image = Image.open(source).convert("RGB")
-if image.width > 1000:
-    image = image.resize((1000, round(image.height * 1000 / image.width)), Image.LANCZOS)
-image.quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(dest, optimize=True)
-EOF
-      ;;
-    imagemagick)
-      convert "$1" -resize '1000x>' -colors 256 -strip "PNG8:$2" ;;
-    *)
-      cp "$1" "$2" ;;
-  esac
-}
+best = palette(image)
+if len(best) > limit and image.width > 1000:
+    height = round(image.height * 1000 / image.width)
+    best = min(best, palette(image.resize((1000, height), Image.Resampling.LANCZOS)), key=len)
+with open(dest, "wb") as f:
+    f.write(best)
+'
 
 mkdir -p "$TARGET"
 missing=0
@@ -81,9 +84,9 @@ for name in "${NAMES[@]}"; do
     continue
   fi
   size=$(stat -c %s "$source")
-  if (( size > LIMIT )); then
-    shrink "$source" "$TARGET/$name"
-    echo "$name: $((size / 1024)) KB -> $(( $(stat -c %s "$TARGET/$name") / 1024 )) KB ($SHRINK)"
+  if (( PILLOW )); then
+    "$PYTHON" -c "$SHRINK_PY" "$source" "$TARGET/$name" "$LIMIT"
+    echo "$name: $((size / 1024)) KB -> $(( $(stat -c %s "$TARGET/$name") / 1024 )) KB"
   else
     cp "$source" "$TARGET/$name"
     echo "$name: $((size / 1024)) KB"
@@ -92,7 +95,9 @@ done
 
 total=0
 for name in "${NAMES[@]}"; do
-  [[ -f "$TARGET/$name" ]] && total=$((total + $(stat -c %s "$TARGET/$name")))
+  if [[ -f "$TARGET/$name" ]]; then
+    total=$((total + $(stat -c %s "$TARGET/$name")))
+  fi
 done
 echo "${#NAMES[@]} screenshots referenced, $((total / 1024)) KB in docs/workspace/img/"
 exit "$missing"
