@@ -95,6 +95,17 @@ class Settings(BaseSettings):
                                  description="How long a browser login lasts.")
     audit_log: Path | None = Field(default=None, validation_alias=AliasChoices("GRAPH_SERVICE_AUDIT_LOG"),
                                    description="The audit log (JSON lines); default <home>/audit.jsonl.")
+    # More than one process (docs/operations.md, "Several workers and Redis").
+    key_cache_s: float = Field(
+        default=1.0, ge=0, le=60, validation_alias=AliasChoices("GRAPH_SERVICE_KEY_CACHE"),
+        description="How long (s) a process trusts a member or client key it looked up; a revocation made "
+                    "in another process takes effect there within this time (0: look up every request).",
+    )
+    redis_url: str | None = Field(
+        default=None, min_length=1, validation_alias=AliasChoices("GRAPH_SERVICE_REDIS_URL"),
+        description="Redis shared by every process (redis://host:port/db): browser sessions and rate limits. "
+                    "Unset: kept in this process's memory (one process only).",
+    )
 
     @field_validator("manager_key")
     @classmethod

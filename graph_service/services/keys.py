@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import weakref
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Literal, Protocol
 
 from pydantic import BaseModel
 
@@ -23,7 +24,7 @@ from graph_service.store import keys as store
 from graph_service.store.database import Database
 
 __all__ = ["KeyRole", "KeyInfo", "NewKey", "PREFIX", "hash_key", "new_secret", "create_key",
-           "find_key", "list_keys", "revoke_key", "delete_keys"]
+           "find_key", "list_keys", "revoke_key", "delete_keys", "KeyListener", "listen"]
 
 KeyRole = Literal["member", "client"]
 PREFIX = "gsk_"
@@ -79,11 +80,32 @@ def list_keys(db: Database, *, member: str | None = None) -> list[KeyInfo]:
     return [KeyInfo(**r) for r in store.list_keys(db, member=member)]
 
 
+class KeyListener(Protocol):
+    def forget_key(self, key_id: str | None) -> None:
+        """Key ``key_id`` (None: every key) was revoked or deleted in this process."""
+
+
+_listeners: weakref.WeakSet[KeyListener] = weakref.WeakSet()
+
+
+def listen(listener: KeyListener) -> None:
+    """Tell ``listener`` (held weakly) of every revocation and deletion made in this process: the
+    request path's key cache (:class:`graph_service.api.auth.principals.Guard`) forgets the key at
+    once; other processes' caches forget it within their ``GRAPH_SERVICE_KEY_CACHE`` seconds."""
+    _listeners.add(listener)
+
+
 def revoke_key(db: Database, ident: str) -> KeyInfo:
     """Revoke key ``ident`` (it stops working at once); :class:`NotFound` for an unknown key."""
-    return KeyInfo(**store.revoke_key(db, ident, now=datetime.now(UTC)))
+    info = KeyInfo(**store.revoke_key(db, ident, now=datetime.now(UTC)))
+    for listener in list(_listeners):
+        listener.forget_key(ident)
+    return info
 
 
 def delete_keys(db: Database, *, member: str | None) -> int:
     """Delete the keys of ``member`` (or every key when None); the count deleted."""
-    return store.delete_keys(db, member=member)
+    count = store.delete_keys(db, member=member)
+    for listener in list(_listeners):
+        listener.forget_key(None)
+    return count

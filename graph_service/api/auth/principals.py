@@ -1,9 +1,12 @@
 """The caller: who a request comes from, found from a Bearer key or a browser session.
 
 The manager's key comes from the settings (:func:`manager_key`); member and client keys are
-looked up, hashed, in the graph (:func:`graph_service.services.keys.find_key`). The
-:class:`Guard` ties the keys, the sessions and the rate limits together; :func:`identify` is what
-the request dependencies in :mod:`graph_service.api.deps` call.
+looked up, hashed, in the graph (:func:`graph_service.services.keys.find_key`) and then trusted for
+``GRAPH_SERVICE_KEY_CACHE`` seconds (1 s by default) without asking Neo4j again: a revocation or
+erasure in this process forgets the key at once, one in another process (another worker, the CLI)
+takes effect within that time. The :class:`Guard` ties the keys, the sessions and the rate limits
+together, in memory or in Redis (``GRAPH_SERVICE_REDIS_URL``); :func:`identify` is what the request
+dependencies in :mod:`graph_service.api.deps` call.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ import hashlib
 import hmac
 import os
 import secrets
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,9 +25,10 @@ from fastapi import Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from graph_service.api.auth.csrf import check_session_write
-from graph_service.api.auth.limits import RateLimiter
-from graph_service.api.auth.sessions import SESSION_COOKIE, SessionStore
+from graph_service.api.auth.limits import Limiter, RateLimiter, RedisRateLimiter
+from graph_service.api.auth.sessions import SESSION_COOKIE, RedisSessionStore, Sessions, SessionStore
 from graph_service.errors import ConfigurationError, NotAuthenticated, RateLimited
+from graph_service.services import keys as key_service
 from graph_service.services.keys import find_key
 from graph_service.services.visibility import MANAGER_VIEW, Role, Viewer
 from graph_service.settings import Settings
@@ -81,32 +87,100 @@ def manager_key(settings: Settings, *, announce: Callable[[str], None] | None = 
 
 
 class Guard:
-    """The app's authentication state: the manager key's hash, sessions and rate limiters.
+    """The app's authentication state: the manager key's hash, the key cache, sessions and rate
+    limiters (in memory, or in Redis when ``settings.redis_url`` is set).
 
     ``database`` gives a request's database, readiness check included (the app passes
     :func:`graph_service.api.deps.get_database`); it is asked only for a key that is not the
-    manager's.
+    manager's and not in the cache.
     """
 
     def __init__(self, settings: Settings, manager_secret: str, database: Callable[[Request], Database]):
         self.settings = settings
         self._manager_hash = hashlib.sha256(manager_secret.encode("utf-8")).digest()
         self._database = database
-        self.sessions = SessionStore(settings.session_hours)
-        self.requests = RateLimiter(settings.rate_limit_per_minute, settings.rate_burst)
-        self.failures = RateLimiter(settings.login_attempts_per_minute,
-                                    max(1, settings.login_attempts_per_minute // 2))
+        self._keys: dict[str, tuple[Principal, float]] = {}  # sha256 of the secret -> (principal, until)
+        self._keys_lock = threading.Lock()
+        self.sessions: Sessions
+        self.requests: Limiter
+        self.failures: Limiter
+        failures_burst = max(1, settings.login_attempts_per_minute // 2)
+        if settings.redis_url:
+            import redis
+
+            client = redis.Redis.from_url(settings.redis_url, socket_timeout=settings.connection_timeout_s,
+                                          socket_connect_timeout=settings.connection_timeout_s,
+                                          health_check_interval=30)
+            self.redis: redis.Redis | None = client
+            self.sessions = RedisSessionStore(client, settings.session_hours, prefix="gs:session:")
+            self.requests = RedisRateLimiter(client, settings.rate_limit_per_minute, settings.rate_burst,
+                                             prefix="gs:limit:key:")
+            self.failures = RedisRateLimiter(client, settings.login_attempts_per_minute, failures_burst,
+                                             prefix="gs:limit:fail:")
+        else:
+            self.redis = None
+            self.sessions = SessionStore(settings.session_hours)
+            self.requests = RateLimiter(settings.rate_limit_per_minute, settings.rate_burst)
+            self.failures = RateLimiter(settings.login_attempts_per_minute, failures_burst)
+        self._wrap_session_ends()
+        key_service.listen(self)
+
+    def _wrap_session_ends(self) -> None:
+        """Ending a key's or a member's sessions (what the revoking and erasing routes do) also
+        forgets the key in the cache."""
+        drop_key, drop_member = self.sessions.drop_key, self.sessions.drop_member
+
+        def dropped_key(key_id: str) -> None:
+            self.forget_key(key_id)
+            drop_key(key_id)
+
+        def dropped_member(member_id: str) -> None:
+            self.forget_member(member_id)
+            drop_member(member_id)
+
+        self.sessions.drop_key = dropped_key  # type: ignore[method-assign]
+        self.sessions.drop_member = dropped_member  # type: ignore[method-assign]
+
+    def forget_key(self, key_id: str | None) -> None:
+        """Look key ``key_id`` (None: every key) up in the graph again on its next request."""
+        with self._keys_lock:
+            for digest in [d for d, (p, _) in self._keys.items() if key_id is None or p.key_id == key_id]:
+                del self._keys[digest]
+
+    def forget_member(self, member_id: str) -> None:
+        with self._keys_lock:
+            for digest in [d for d, (p, _) in self._keys.items() if p.member_id == member_id]:
+                del self._keys[digest]
 
     def is_manager_key(self, secret: str) -> bool:
         return hmac.compare_digest(hashlib.sha256(secret.encode("utf-8")).digest(), self._manager_hash)
 
-    def principal_for_key(self, request: Request, secret: str) -> Principal | None:
-        if self.is_manager_key(secret):
+    def cached_principal(self, secret: str) -> Principal | None:
+        """The principal of ``secret`` without any I/O (the manager's key, or a key looked up less
+        than ``key_cache_s`` ago), else None."""
+        digest = hashlib.sha256(secret.encode("utf-8")).digest()
+        if hmac.compare_digest(digest, self._manager_hash):
             return Principal("manager", "manager")
+        found = self._keys.get(digest.hex())
+        if found is not None and found[1] > time.monotonic():
+            return found[0]
+        return None
+
+    def principal_for_key(self, request: Request, secret: str) -> Principal | None:
+        cached = self.cached_principal(secret)
+        if cached is not None:
+            return cached
         key = find_key(self._database(request), secret)
         if key is None:
             return None
-        return Principal(key.role, key.id, key.member, key.name)
+        principal = Principal(key.role, key.id, key.member, key.name)
+        if self.settings.key_cache_s > 0:
+            with self._keys_lock:
+                if len(self._keys) >= 10_000:
+                    self._keys.clear()
+                self._keys[hashlib.sha256(secret.encode("utf-8")).hexdigest()] = (
+                    principal, time.monotonic() + self.settings.key_cache_s)
+        return principal
 
     def failed(self, request: Request) -> None:
         """Count a failed authentication against the caller's address (429 when too many)."""

@@ -1,20 +1,30 @@
 """Browser sessions: the cookie a login at ``/login`` sets, the principal it stands for and the
-session's anti-forgery token (:mod:`graph_service.api.auth.csrf`)."""
+session's anti-forgery token (:mod:`graph_service.api.auth.csrf`).
+
+Kept in this process's memory (:class:`SessionStore`, the default for one process) or in Redis
+(:class:`RedisSessionStore`, when ``GRAPH_SERVICE_REDIS_URL`` is set), so that a login through one
+worker or host holds on every other, and a revoked key or an erased member ends the sessions
+everywhere at once."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
+
+from graph_service.errors import StoreUnavailable
 
 if TYPE_CHECKING:  # principals imports this module (the Guard keeps a SessionStore)
+    import redis
+
     from graph_service.api.auth.principals import Principal
 
-__all__ = ["SESSION_COOKIE", "Session", "SessionStore"]
+__all__ = ["SESSION_COOKIE", "Session", "Sessions", "SessionStore", "RedisSessionStore"]
 
 SESSION_COOKIE = "gs_session"
 
@@ -27,6 +37,23 @@ class Session:
     principal: Principal
     csrf_token: str
     expires: float  # time.monotonic()
+
+
+class Sessions(Protocol):
+    """What the Guard and the routes ask of a session store."""
+
+    ttl: float
+
+    def create(self, principal: Principal) -> str: ...
+    def session(self, sid: str) -> Session | None: ...
+    def get(self, sid: str) -> Principal | None: ...
+    def drop(self, sid: str) -> None: ...
+    def drop_member(self, member_id: str) -> None: ...
+    def drop_key(self, key_id: str) -> None: ...
+
+
+def _digest(sid: str) -> str:
+    return hashlib.sha256(sid.encode()).hexdigest()
 
 
 class SessionStore:
@@ -46,7 +73,7 @@ class SessionStore:
 
     @staticmethod
     def _digest(sid: str) -> str:
-        return hashlib.sha256(sid.encode()).hexdigest()
+        return _digest(sid)
 
     def create(self, principal: Principal) -> str:
         """Open a session for ``principal``; return its id (the cookie's value)."""
@@ -90,3 +117,96 @@ class SessionStore:
         with self._lock:
             for digest in [d for d, s in self._sessions.items() if s.principal.key_id == key_id]:
                 del self._sessions[digest]
+
+
+class RedisSessionStore:
+    """The sessions of :class:`SessionStore` in Redis, shared by every process that uses it.
+
+    ``<prefix>s:<sha256 of the id>`` holds the session (the principal and the anti-forgery token,
+    JSON) and expires with it; ``<prefix>k:<key id>`` and ``<prefix>m:<member id>`` are sets of
+    the sessions opened with a key or by a member, so that a revocation or an erasure ends them
+    all. As in memory, only the hash of a session id is stored. A Redis that does not answer is a
+    503, never a session taken for granted.
+    """
+
+    def __init__(self, client: redis.Redis, hours: float, *, prefix: str):
+        self.ttl = hours * 3600.0
+        self._redis = client
+        self._prefix = prefix
+
+    def _call(self, what: str, fn: Any, *args: Any) -> Any:
+        import redis
+
+        try:
+            return fn(*args)
+        except redis.RedisError as exc:
+            raise StoreUnavailable(f"Redis does not answer (browser sessions, {what}): {exc}") from None
+
+    def create(self, principal: Principal) -> str:
+        sid = secrets.token_urlsafe(32)
+        digest = _digest(sid)
+        body = json.dumps({"role": principal.role, "key_id": principal.key_id, "member_id": principal.member_id,
+                           "key_name": principal.key_name, "csrf": secrets.token_urlsafe(32)})
+        ms = int(self.ttl * 1000)
+
+        def write() -> None:
+            pipe = self._redis.pipeline()
+            pipe.set(self._prefix + "s:" + digest, body, px=ms)
+            for index in self._indexes(principal):
+                pipe.sadd(index, digest)
+                pipe.pexpire(index, ms)  # the index lives as long as its newest session
+            pipe.execute()
+
+        self._call("create", write)
+        return sid
+
+    def _indexes(self, principal: Principal) -> list[str]:
+        out = [self._prefix + "k:" + principal.key_id]
+        if principal.member_id:
+            out.append(self._prefix + "m:" + principal.member_id)
+        return out
+
+    def session(self, sid: str) -> Session | None:
+        from graph_service.api.auth.principals import Principal
+
+        key = self._prefix + "s:" + _digest(sid)
+
+        def read() -> tuple[Any, int]:
+            pipe = self._redis.pipeline(transaction=False)
+            pipe.get(key)
+            pipe.pttl(key)
+            body, pttl = pipe.execute()
+            return body, int(pttl)
+
+        body, pttl = self._call("read", read)
+        if body is None or pttl <= 0:
+            return None
+        data = json.loads(body)
+        principal = Principal(data["role"], data["key_id"], data["member_id"], data["key_name"])
+        return Session(principal, data["csrf"], time.monotonic() + pttl / 1000)
+
+    def get(self, sid: str) -> Principal | None:
+        found = self.session(sid)
+        return found.principal if found else None
+
+    def drop(self, sid: str) -> None:
+        self._call("end", self._redis.delete, self._prefix + "s:" + _digest(sid))
+
+    def _drop_index(self, index: str) -> None:
+        def drop() -> None:
+            digests = self._redis.smembers(index)
+            pipe = self._redis.pipeline()
+            for digest in digests:
+                pipe.delete(self._prefix + "s:" + (digest.decode() if isinstance(digest, bytes) else digest))
+            pipe.delete(index)
+            pipe.execute()
+
+        self._call("end", drop)
+
+    def drop_member(self, member_id: str) -> None:
+        """End every session of ``member_id``, in every process (after the member is erased)."""
+        self._drop_index(self._prefix + "m:" + member_id)
+
+    def drop_key(self, key_id: str) -> None:
+        """End every session opened with ``key_id``, in every process (after the key is revoked)."""
+        self._drop_index(self._prefix + "k:" + key_id)
