@@ -98,11 +98,13 @@ NODE_KEYS: dict[str, frozenset[str]] = {
 NODE_KEYS["Party"] = NODE_KEYS["Member"] | NODE_KEYS["Organisation"]
 # Deliberately not in backups: API keys are credentials, not cluster data, and backups travel
 # further than the live graph (docs/security.md). A restore leaves them as they are.
-NOT_BACKED_UP: frozenset[str] = frozenset({"ApiKey", "MapLayout", "IntroductionMail", "AnswerLink"})
+NOT_BACKED_UP: frozenset[str] = frozenset({"ApiKey", "MapLayout", "IntroductionMail", "AnswerLink", "Change",
+                                          "ChangeShard"})
 """Left out of backups: API keys (secrets, kept by a restore) and kept map layouts (how the graph
 was drawn, not cluster data: a restored graph is laid out afresh or carries the layout kept there);
 and the mailed introductions' records (when each side was mailed, the answer links already used:
-the desk's working state, not cluster data; docs/workspace/messages.md)."""
+the desk's working state, not cluster data; docs/workspace/messages.md); and the change records
+with their counters (what the running processes follow, not cluster data)."""
 RELATIONSHIP_KEYS: dict[str, frozenset[str]] = {
     "IN_SUBSECTOR": frozenset({"rank", "primary"}),
     "HAS_SKILL": frozenset({"rank"}),

@@ -3,14 +3,17 @@
 This is the only module that talks to the driver. Reads go through managed read transactions
 and writes through managed write transactions, so a ``neo4j://`` cluster can route them and
 transient errors are retried. Everything a write does must therefore be idempotent (MERGE on a
-constrained key). Every write also bumps the graph's version stamp in the same transaction, so
-the in-memory projection knows when to refresh.
+constrained key). Every write also appends a numbered change record in the same transaction
+(what it changed, as noted with :func:`graph_service.store.changes.record_change`; "bulk" when it
+noted nothing), so every in-memory projection can follow the graph
+(:mod:`graph_service.services.views`).
 """
 
 from __future__ import annotations
 
+import random
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, LiteralString, TypeVar
@@ -97,11 +100,30 @@ def _consume(tx: ManagedTransaction, statement: LiteralString) -> neo4j.ResultSu
 Rows = list[dict[str, Any]]
 
 
+CHANGE_SHARDS = 16
+"""How many counters number the change records: a write takes the next number of one of them,
+picked at random, so concurrent writers rarely wait for each other's commit."""
+MAX_CHANGE_IDS = 2_000
+"""A write that changes more entities than this appends a "bulk" record (re-read everything)."""
+
+
 class Tx:
     """A thin view of a managed transaction that runs catalog queries by name."""
 
     def __init__(self, tx: ManagedTransaction):
         self._tx = tx
+        self.changes: list[tuple[str, str]] = []
+
+    def note_change(self, kind: str, ids: Iterable[str]) -> None:
+        """Remember that this transaction changed the entities ``ids`` of ``kind`` (see
+        :func:`graph_service.store.changes.record_change`)."""
+        self.changes.extend((kind, i) for i in ids)
+
+    def values(self, name: str, **params: Any) -> tuple[list[str], list[list[Any]]]:
+        """The column names and the rows of a catalog query as plain lists of the driver's values
+        (temporal values not converted: for the bulk reads, which convert the few that need it)."""
+        result = self._tx.run(query(name), params)
+        return list(result.keys()), [r.values() for r in result]
 
     def rows(self, name: str, **params: Any) -> Rows:
         return [native(r.data()) for r in self._tx.run(query(name), params)]
@@ -182,14 +204,23 @@ class Database:
     def write(self, work: Callable[[Tx], T], *, timeout: float | None = None, bump: bool = True) -> T:
         """Run ``work`` in a managed write transaction; it must be idempotent.
 
-        The graph's version stamp is bumped in the same transaction unless ``bump`` is False.
+        Unless ``bump`` is False (writes that are no part of the cluster: layouts, impressions,
+        the change records' clean-up), a change record is appended in the same transaction: the
+        entities ``work`` noted with :func:`~graph_service.store.changes.record_change`, or a
+        "bulk" record (every projection reads the whole graph again) when it noted none or more
+        than :data:`MAX_CHANGE_IDS`.
         """
 
         @unit_of_work(timeout=timeout or self.settings.tx_timeout_s)
         def _work(tx: ManagedTransaction) -> T:
-            result = work(Tx(tx))
+            wrapped = Tx(tx)
+            result = work(wrapped)
             if bump:
-                tx.run(query("meta/bump_version")).consume()
+                noted = list(dict.fromkeys(wrapped.changes))
+                if not noted or len(noted) > MAX_CHANGE_IDS:
+                    noted = [("bulk", "")]
+                tx.run(query("changes/append_change"), shard=random.randrange(CHANGE_SHARDS),
+                       kinds=[k for k, _ in noted], ids=[i for _, i in noted]).consume()
             return result
 
         try:
@@ -209,7 +240,9 @@ class Database:
         return self.read(lambda tx: tx.one(name, **(params or {})))
 
     def version(self) -> int:
-        row = self.one("meta/get_version")
+        """The graph's version: how many change records were ever appended (the sum of the
+        shards' numbers), so it grows with every write."""
+        row = self.one("changes/version")
         return int(row["version"]) if row else 0
 
     def apply_schema(self) -> None:

@@ -36,6 +36,7 @@ from graph_service.interchange import (
     check_references,
 )
 from graph_service.merge import Checked, Draft, SectionPlan, check_draft, draft_of, requested_ids
+from graph_service.store.changes import record_change
 from graph_service.store.database import Database, Tx
 
 __all__ = [
@@ -88,7 +89,12 @@ class ImportPlan:
 
 def ensure_subsectors(db: Database) -> None:
     rows = [{"id": s.id, "name": s.name, "nace": list(s.nace), "description": s.description} for s in SUBSECTORS]
-    db.write(lambda tx: tx.run("subsectors/upsert_subsectors", rows=rows))
+
+    def work(tx: Tx) -> None:
+        tx.run("subsectors/upsert_subsectors", rows=rows)
+        record_change(tx, "subsector", *(s.id for s in SUBSECTORS))  # no projection reads them
+
+    db.write(work)
 
 
 def member_row(m: MemberRecord) -> dict[str, Any]:

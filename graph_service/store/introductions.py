@@ -19,6 +19,7 @@ from typing import TypedDict, cast
 from graph_service.domain import MANAGER
 from graph_service.errors import Conflict, NotFound
 from graph_service.interchange import IntroductionRecord
+from graph_service.store.changes import record_change, tie_pair
 from graph_service.store.database import Database, Tx
 from graph_service.store.documents import introduction_row
 from graph_service.store.members import existing_parties
@@ -78,6 +79,7 @@ def _rows(tx: Tx, *, ids: list[str] | None = None, member: str | None = None,
 
 def _save(tx: Tx, records: Sequence[IntroductionRecord], today: date) -> None:
     tx.run("introductions/upsert_introductions", rows=[introduction_row(r, updated=today) for r in records])
+    record_change(tx, "introduction", *(r.id for r in records))
 
 
 def list_introductions(db: Database, *, member: str | None = None,
@@ -140,6 +142,7 @@ def change_introduction(db: Database, ident: str, change: Callable[[Introduction
         if decided.knows_tie is not None:
             tx.run("introductions/record_tie", a=current["a"], b=current["b"], strength=decided.knows_tie,
                    since=today, introduction=ident)
+            record_change(tx, "tie", tie_pair(current["a"], current["b"]))
 
     db.write(work)
     return get_introduction(db, ident)

@@ -1,16 +1,17 @@
 """API keys: stored as ``:ApiKey`` nodes holding the SHA-256 of the secret, never the secret.
 
-Writing a key does not bump the graph's version stamp: keys are no part of the network the
-projection holds. Hashing and the rules for who gets which key are in
+A key's writes append a ``key`` change record (no projection changes with it: keys are no part
+of the network). Hashing and the rules for who gets which key are in
 :mod:`graph_service.services.keys`.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal, NotRequired, TypedDict, cast
+from typing import Any, Literal, NotRequired, TypedDict, cast
 
 from graph_service.errors import NotFound
+from graph_service.store.changes import record_change
 from graph_service.store.database import Database, Tx
 from graph_service.store.members import member_exists
 
@@ -58,9 +59,10 @@ def create_key(db: Database, *, ident: str, key_hash: str, role: Literal["member
             raise NotFound("member", member)
         row = tx.one("keys/create_key", id=ident, hash=key_hash, role=role, member=member,
                      label=name, created=created)
+        record_change(tx, "key", ident)
         return cast(KeyRow, row)
 
-    return db.write(work, bump=False)
+    return db.write(work)
 
 
 def find_key(db: Database, key_hash: str) -> KeyRow | None:
@@ -76,7 +78,11 @@ def list_keys(db: Database, *, member: str | None = None) -> list[KeyRow]:
 def revoke_key(db: Database, ident: str, *, now: datetime) -> KeyRow:
     """Revoke a key from ``now`` on (a key revoked before keeps its date); :class:`NotFound` for
     an unknown key."""
-    row = db.write(lambda tx: tx.one("keys/revoke_key", id=ident, now=now), bump=False)
+    def work(tx: Tx) -> dict[str, Any] | None:
+        record_change(tx, "key", ident)
+        return tx.one("keys/revoke_key", id=ident, now=now)
+
+    row = db.write(work)
     if not row:
         raise NotFound("key", ident)
     return cast(KeyRow, row)
@@ -84,4 +90,8 @@ def revoke_key(db: Database, ident: str, *, now: datetime) -> KeyRow:
 
 def delete_keys(db: Database, *, member: str | None) -> int:
     """Delete the keys of ``member`` (or every key when None); the count deleted."""
-    return db.write(lambda tx: delete_keys_of(tx, member), bump=False)
+    def work(tx: Tx) -> int:
+        record_change(tx, "key", "*")  # a key record names no member
+        return delete_keys_of(tx, member)
+
+    return db.write(work)

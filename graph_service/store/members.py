@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from graph_service.errors import Conflict, NotFound
 from graph_service.interchange import MemberRecord
+from graph_service.store.changes import record_change
 from graph_service.store.database import Database, Tx
 from graph_service.store.documents import member_row, without_nulls
 
@@ -108,6 +109,7 @@ def create_member(db: Database, m: MemberRecord) -> MemberRecord:
             raise Conflict(f"id: a member '{m.id}' already exists")
         _check_member_refs(tx, m)
         tx.run("members/upsert_members", rows=[member_row(m)])
+        record_change(tx, "member", m.id)
 
     db.write(work)
     return get_member(db, m.id)
@@ -122,6 +124,7 @@ def replace_member(db: Database, m: MemberRecord) -> MemberRecord:
             raise NotFound("member", m.id)
         _check_member_refs(tx, m)
         tx.run("members/upsert_members", rows=[member_row(m)])
+        record_change(tx, "member", m.id)
 
     db.write(work)
     return get_member(db, m.id)

@@ -15,6 +15,7 @@ from typing import Literal, TypedDict, cast
 from graph_service.domain import ERASED_FACILITATOR
 from graph_service.errors import NotFound
 from graph_service.interchange import MemberRecord
+from graph_service.store.changes import forget_party, record_change
 from graph_service.store.database import Database, Tx
 from graph_service.store.introductions import IntroductionState
 from graph_service.store.keys import KeyRow, delete_keys_of, keys_of
@@ -228,6 +229,10 @@ def delete_member(db: Database, ident: str) -> Erasure:
         deleted = tx.one("members/delete_member", id=ident)
         if not deleted or deleted["deleted"] != 1:  # pragma: no cover - matched above, in this transaction
             raise NotFound("member", ident)
+        # No change record may name the erased member: the earlier ones that do say "bulk" now,
+        # and so does this one (every projection reads the graph again).
+        forget_party(tx, ident)
+        record_change(tx, "bulk")
         return Erasure(name, cast(ErasureCounts, counts))
 
     return db.write(work)

@@ -34,6 +34,7 @@ from pydantic import BaseModel, ValidationError
 
 from graph_service.errors import Conflict, DocumentInvalid, NotFound
 from graph_service.interchange import Problem
+from graph_service.store.changes import CHANGE_KINDS, ChangeKind, record_change
 from graph_service.store.database import Database, Tx
 from graph_service.store.members import existing_parties
 
@@ -74,6 +75,12 @@ class RecordKind(Generic[R]):
     @property
     def article(self) -> str:
         return "an" if self.noun[0] in "aeiou" else "a"
+
+    @property
+    def change(self) -> ChangeKind:
+        """What the change records call this kind (its noun)."""
+        assert self.noun in CHANGE_KINDS, self.noun
+        return self.noun
 
 
 def stored_record(model: type[R], row: Mapping[str, Any]) -> R:
@@ -177,6 +184,7 @@ def _checked_write(tx: Tx, kind: RecordKind[R], record: R, *, new: bool) -> None
     if problems:
         raise DocumentInvalid(problems)  # the transaction is rolled back
     tx.run(kind.upsert, rows=[kind.row(record)])
+    record_change(tx, kind.change, _record_id(record))
 
 
 def _stored(tx: Tx, kind: RecordKind[R], ident: str) -> R:
@@ -260,6 +268,7 @@ def delete_record(db: Database, kind: RecordKind[R], ident: str,
         if before is not None:
             before(tx)
         tx.run(kind.delete, id=ident)
+        record_change(tx, kind.change, ident)
 
     db.write(work)
 

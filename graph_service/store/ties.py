@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from graph_service.domain import TieKind
 from graph_service.errors import Conflict, NotFound
+from graph_service.store.changes import record_change, tie_pair
 from graph_service.store.database import Database, Tx
 
 __all__ = [
@@ -134,6 +135,7 @@ def record_tie(db: Database, member_id: str, other: str, *, kind: TieKind, weigh
         else:
             tx.run("ties/confirm_ties", member=member_id, other=other, types=[_TIE_TYPES[kind]])
             status = "confirmed"
+        record_change(tx, "tie", tie_pair(member_id, other))
         tie = next(t for t in _ties(tx, member_id, other) if t.kind == kind)
         return TieRecorded(status, tie)
 
@@ -162,6 +164,7 @@ def confirm_tie(db: Database, member_id: str, other: str, *, kind: TieKind | Non
             raise Conflict(f"other: {member_id} recorded this {what}; {other} is the one to confirm it")
         tx.run("ties/confirm_ties", member=member_id, other=other,
                types=[_TIE_TYPES[t.kind] for t in awaiting])
+        record_change(tx, "tie", tie_pair(member_id, other))
         confirmed = {t.kind for t in awaiting}
         return [t for t in _ties(tx, member_id, other) if t.kind in confirmed]
 
@@ -181,6 +184,7 @@ def withdraw_tie(db: Database, member_id: str, other: str, *, kind: TieKind | No
         deleted = int(row.get("deleted", 0))
         if not deleted:
             raise NotFound(f"{what} between {member_id} and", other)
+        record_change(tx, "tie", tie_pair(member_id, other))
         return deleted
 
     return db.write(work)
