@@ -41,8 +41,9 @@ def test_declined_pair_never_comes_back(client: TestClient) -> None:
     before = {x["id"] for x in client.get("/api/v1/members/p4/recommendations").json()["items"]}
     assert "q2" in before
     ident = client.post("/api/v1/introductions", json={"a": "p4", "b": "q2"}).json()["id"]
-    r = client.post(f"/api/v1/introductions/{ident}/responses", json={"member": "q2", "answer": "decline"})
-    assert r.json()["status"] == "declined"
+    r = client.post(f"/api/v1/introductions/{ident}/responses",
+                    json={"member": "q2", "answer": "decline", "note": "Fully booked until June."})
+    assert r.json()["status"] == "declined" and "Fully booked until June." in r.json()["outcome"]
     for member, other in (("p4", "q2"), ("q2", "p4")):
         ids = {x["id"] for x in client.get(f"/api/v1/members/{member}/recommendations").json()["items"]}
         assert other not in ids

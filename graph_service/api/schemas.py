@@ -247,6 +247,9 @@ class IntroductionResponse(BaseModel):
 
     member: Id = Field(description="The answering side: the introduction's a or b.")
     answer: Literal["accept", "decline"]
+    note: str | None = Field(
+        default=None, max_length=500,
+        description="An optional word from the answering side, added on its own line to the introduction's notes.")
 
 
 class IntroductionUpdate(BaseModel):

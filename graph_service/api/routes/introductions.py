@@ -102,7 +102,7 @@ def respond(db: DatabaseDep, principal: PersonDep, introduction_id: Introduction
     """One side accepts or declines (double opt-in). A member answers only for themselves."""
     if not principal.is_manager and body.member != principal.member_id:
         raise Forbidden("member: a member answers only for themselves")
-    return introductions.respond(db, introduction_id, member=body.member, answer=body.answer)
+    return introductions.respond(db, introduction_id, member=body.member, answer=body.answer, note=body.note)
 
 
 @router.patch("/{introduction_id}", response_model=IntroductionOut,
