@@ -597,7 +597,7 @@ def test_small_networks_get_more_training_rounds(doc_factory):
 
     G = _events_graph(doc_factory)  # 330 ties: 33 hidden a round, about 300 positives in 10 rounds
     assert default_rounds(G) == 10
-    model = fit_link_model(G, seed=0)
+    model = fit_link_model(G, seed=0, training="holdout", objective="logistic")  # the hold-out rounds
     assert model is not None and model.kind == "logistic"
     assert model.positives == 330 and model.negatives > 4 * model.positives  # 2 near + 4 random
 

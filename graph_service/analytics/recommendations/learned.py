@@ -1,13 +1,21 @@
 """The learned link predictor: how the evidence of a pair combines, fitted on the graph's own ties.
 
-Hold-out training, as LinkedIn's People You May Know and Neo4j GDS link-prediction pipelines do
-it: hide a seeded sample of the existing ties (the positives), sample pairs that are not tied --
-for each positive ``(u, v)`` two ``(u, w)`` with ``w`` at distance 2 and four with ``w`` drawn from
-everybody not tied to ``u`` (the negatives: the candidates a recommendation ranks ``v`` among) --,
-pooled over several seeded rounds (3 on a cluster of hundreds, up to 20 on a network of a few
-dozen ties, each hiding a different 10%), compute the features of every pair on the graph *without* the
-hidden ties, and fit a logistic regression on standardised features (scikit-learn). Scoring then
-needs only the fitted numbers (:class:`LinkModel`), on the whole graph:
+Training on the graph's own ties, as LinkedIn's People You May Know and Neo4j GDS
+link-prediction pipelines do it, by default **leave one out, ranked per member**
+(:func:`leave_one_out_groups`): every present tie ``(u, v)`` is a positive, its features computed
+as if that tie were absent (the degrees lose it, common-neighbour counts never include it); its
+negatives are the members ``u`` is not tied to -- the candidates a recommendation for ``u`` ranks
+``v`` among: all of them at distance 2 and a seeded sample of the others, each weighted by how
+many it stands for. The weights ``w`` minimise the per-member softmax loss
+``-log(e^{w.x_v} / (e^{w.x_v} + sum_c e^{w.x_c}))`` (a ranking objective: hits@k is a per-member
+ranking measure) with a ridge term whose strength -- or one classical index alone (common
+neighbours, Adamic-Adar, resource allocation), whichever generalises best -- is chosen by 3-fold
+cross-validation over the source members of the graph itself. A one-feature logistic fit on the
+ranking score (per positive two pairs at distance 2 and four drawn from everybody not tied)
+calibrates it into a probability. The older hold-out training (``training="holdout"``: hide 10%
+of the ties in several seeded rounds, features on the graph without them, a logistic regression)
+is kept as an option. Scoring needs only the fitted numbers (:class:`LinkModel`), on the whole
+graph:
 
 .. math::
 
@@ -117,6 +125,8 @@ class LinkModel:
     """Fingerprint of the booster (its predictions on the training pairs): equal models compare
     equal although the scikit-learn object does not."""
     booster: Any = field(default=None, compare=False, repr=False)
+    choice: str = ""
+    """What the inner cross-validation chose (``objective="softmax"``), for the record."""
 
     def _logit(self, X: FloatArray) -> FloatArray:
         if self.booster is not None:
@@ -188,6 +198,7 @@ class _Table:
         self.inv_deg = np.where(deg > 1, 1.0 / np.maximum(deg, 1.0), 0.0)  # z knowing only u: nobody's
         self.inv_log = np.where(deg > 1, 1.0 / np.log(np.maximum(deg, 2.0)), 0.0)
         self.inv_sqrt = np.where(deg > 0, 1.0 / np.sqrt(np.maximum(deg, 1.0)), 0.0)
+        self.sqrt_sum: FloatArray = _mv(self.A, self.inv_sqrt)  # sum over the neighbours b of 1/sqrt(deg b)
 
         nodes = G.nodes
         subsector_ids = sorted({s for v in self.ids for s in nodes[v].get("subsectors", ())})
@@ -265,8 +276,14 @@ class _Table:
         np.add.at(out, M.indices[start:end], M.data[start:end])
         return out
 
-    def features(self, u: str) -> FloatArray:
-        """The feature matrix (one row per node, in rank order) of ``u`` with every node."""
+    def features(self, u: str, *, leave_out: bool = False) -> FloatArray:
+        """The feature matrix (one row per node, in rank order) of ``u`` with every node.
+
+        With ``leave_out`` the row of each node ``v`` tied to ``u`` is computed as if that one
+        tie were absent (its training positive): the degrees of ``u`` and ``v`` lose it, and so
+        do the Jaccard union and the walks of three that run along it. Common neighbours,
+        Adamic-Adar, resource allocation, strengths and shared projects never count the pair's
+        own tie (their middle nodes are neither ``u`` nor ``v``), so they need no correction."""
         i = self.rank[u]
         A = self.A
         a_u = self._row(A, i)
@@ -274,14 +291,25 @@ class _Table:
         aa = _mv(A, (a_u * self.inv_log))
         ra = _mv(A, (a_u * self.inv_deg))
         deg = self.deg
-        union = deg[i] + deg - cn
+        deg_u = np.full(self.n, deg[i])
+        deg_v = deg.copy()
+        two = _mv(A, (a_u * self.inv_sqrt))  # weighted walks u-a-b, by b
+        three = _mv(A, (two * self.inv_sqrt))  # u-a-b-v
+        if leave_out:
+            tied = a_u > 0
+            deg_u = deg_u - tied
+            deg_v = deg_v - tied
+            # the walks u-v-b-v and u-a-u-v use the tie itself (u-v-u-v is counted by both)
+            s = self.inv_sqrt
+            walk_v = s * self.sqrt_sum
+            three = np.where(tied, three - walk_v - s[i] * self.sqrt_sum[i] + s * s[i], three)
+            three = np.maximum(three, 0.0)
+        union = deg_u + deg_v - cn
         jac = np.divide(cn, union, out=np.zeros_like(cn), where=union > 0)
         strength = _mv(self.W, self._row(self.W, i))
         projects = _mv(self.C, self._row(self.C, i))
-        two = _mv(A, (a_u * self.inv_sqrt))  # weighted walks u-a-b, by b
-        three = _mv(A, (two * self.inv_sqrt))  # u-a-b-v
-        lo = np.log1p(np.minimum(deg[i], deg))
-        hi = np.log1p(np.maximum(deg[i], deg))
+        lo = np.log1p(np.minimum(deg_u, deg_v))
+        hi = np.log1p(np.maximum(deg_u, deg_v))
         e_u = self._row(self.E, i)
         events = np.minimum(1.0, _mv(self.E, (e_u * self.event_w))) if e_u.any() else np.zeros(self.n)
         p = self.primary
@@ -441,6 +469,182 @@ def training_pairs(
     return H, pairs, labels
 
 
+@dataclass(slots=True)
+class _Groups:
+    """Leave-one-out training data, per source member ``u``: the rows of ``u``'s ties (each as if
+    that tie were absent: the positives), of the members ``u`` is not tied to (its candidates:
+    all of them at distance 2 up to :data:`NEAR_CAP`, and a seeded sample of :data:`FAR_SAMPLE`
+    of the others, each carrying the log of how many it stands for), and a pair sample for the
+    logistic fit and the calibration (per positive :data:`NEAR_NEGATIVES` candidates at distance 2
+    and :data:`RANDOM_NEGATIVES` drawn from all of them)."""
+
+    pos: list[FloatArray]
+    neg: list[FloatArray]
+    log_w: list[FloatArray]
+    X: FloatArray
+    y: npt.NDArray[np.int64]
+    source: npt.NDArray[np.int64]
+    """The group (index into ``pos``) of each row of ``X``."""
+
+
+NEAR_CAP = 200
+FAR_SAMPLE = 60
+MAX_SOURCES = 400
+
+
+def leave_one_out_groups(
+    G: nx.Graph[str],
+    *,
+    seed: int = 0,
+    max_sources: int = MAX_SOURCES,
+    near_negatives: int = NEAR_NEGATIVES,
+    random_negatives: int = RANDOM_NEGATIVES,
+) -> _Groups | None:
+    """Every present tie of ``G`` as a positive, its features computed as if it were absent
+    (:meth:`_Table.features` with ``leave_out``), against the members its source is not tied to;
+    None when ``G`` has fewer than ``2 * MIN_POSITIVES`` member ties. At most ``max_sources``
+    source members (a seeded sample) keep the cost bounded on large graphs."""
+    ties = _tie_pairs(G)
+    if len(ties) < 2 * MIN_POSITIVES:
+        return None
+    table = table_for(G)
+    rng = np.random.default_rng(seed)
+    is_member = np.zeros(table.n, dtype=bool)
+    for v, d in G.nodes(data=True):
+        if d.get("node_type", "member") == "member":
+            is_member[table.rank[v]] = True
+    tie_deg = np.zeros(table.n, dtype=np.int64)
+    for a, b in ties:
+        tie_deg[table.rank[a]] += 1
+        tie_deg[table.rank[b]] += 1
+    sources = np.flatnonzero(tie_deg > 0)
+    if len(sources) > max_sources:
+        sources = np.sort(rng.choice(sources, size=max_sources, replace=False))
+    pos: list[FloatArray] = []
+    neg: list[FloatArray] = []
+    log_w: list[FloatArray] = []
+    xs: list[FloatArray] = []
+    ys: list[npt.NDArray[np.int64]] = []
+    src: list[npt.NDArray[np.int64]] = []
+    for i in sources:
+        u = table.ids[int(i)]
+        F = table.features(u, leave_out=True)
+        a_u = table._row(table.A, int(i)) > 0
+        p = np.flatnonzero(a_u & is_member)
+        cand = is_member & ~a_u
+        cand[i] = False
+        near = np.flatnonzero(cand & (F[:, 0] > 0))
+        far = np.flatnonzero(cand & (F[:, 0] <= 0))
+        every = np.flatnonzero(cand)
+        if not len(p) or not len(every):
+            continue
+        parts = []
+        weights = []
+        for block, cap in ((near, NEAR_CAP), (far, FAR_SAMPLE)):
+            if not len(block):
+                continue
+            take = block if len(block) <= cap else np.sort(rng.choice(block, size=cap, replace=False))
+            parts.append(take)
+            weights.append(np.full(len(take), math.log(len(block) / len(take))))
+        rows = np.concatenate(parts)
+        pos.append(F[p])
+        neg.append(F[rows])
+        log_w.append(np.concatenate(weights))
+        for j in p:
+            picked = [rng.choice(near, size=min(near_negatives, len(near)), replace=False)] if len(near) else []
+            picked.append(rng.choice(every, size=min(random_negatives, len(every)), replace=False))
+            negs = np.concatenate(picked)
+            xs.append(np.vstack([F[[j]], F[negs]]))
+            ys.append(np.concatenate([[1], np.zeros(len(negs), dtype=np.int64)]))
+            src.append(np.full(1 + len(negs), len(pos) - 1, dtype=np.int64))
+    if not pos:
+        return None
+    return _Groups(pos, neg, log_w, np.vstack(xs), np.concatenate(ys).astype(np.int64), np.concatenate(src))
+
+
+def _softmax_loss(
+    w: FloatArray, P: FloatArray, gp: npt.NDArray[np.int64], N: FloatArray, starts: npt.NDArray[np.int64],
+    lw: FloatArray, l2: float,
+) -> tuple[float, FloatArray]:
+    """Mean over the positives of ``-log(e^{s_p} / (e^{s_p} + sum_c e^{s_c + lw_c}))`` (the
+    positive against its source's candidates) plus ``l2 |w|^2``, and its gradient."""
+    sn = N @ w + lw
+    m = np.maximum.reduceat(sn, starts)
+    counts = np.diff(np.append(starts, len(sn)))
+    e = np.exp(sn - np.repeat(m, counts))
+    tot = np.add.reduceat(e, starts)
+    Z = m + np.log(tot)  # log sum over the candidates, per group
+    q = e / np.repeat(tot, counts)
+    EX = np.add.reduceat(q[:, None] * N, starts)  # the candidates' softmax mean, per group
+    sp_ = P @ w
+    Zp = Z[gp]
+    loss = np.logaddexp(sp_, Zp) - sp_
+    sig = np.exp(sp_ - np.logaddexp(sp_, Zp))
+    grad = ((1.0 - sig)[:, None] * (EX[gp] - P)).mean(axis=0)
+    return float(loss.mean() + l2 * float(w @ w)), np.asarray(grad + 2.0 * l2 * w, dtype=np.float64)
+
+
+def _stack(groups: _Groups, keep: Sequence[int], mean: FloatArray, scale: FloatArray,
+           columns: npt.NDArray[np.int64]) -> tuple[FloatArray, npt.NDArray[np.int64], FloatArray,
+                                                    npt.NDArray[np.int64], FloatArray]:
+    """The standardised positives, their group numbers, the candidates, the groups' starts and
+    the candidates' log weights of the sources ``keep``, on the feature ``columns``."""
+    P = (np.vstack([groups.pos[k] for k in keep]) - mean) / scale
+    gp = np.concatenate([np.full(len(groups.pos[k]), g, dtype=np.int64) for g, k in enumerate(keep)])
+    N = (np.vstack([groups.neg[k] for k in keep]) - mean) / scale
+    sizes = np.array([len(groups.neg[k]) for k in keep], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    lw = np.concatenate([groups.log_w[k] for k in keep])
+    return P[:, columns], gp, N[:, columns], starts, lw
+
+
+def _fit_softmax(groups: _Groups, keep: Sequence[int], mean: FloatArray, scale: FloatArray,
+                 columns: npt.NDArray[np.int64], l2: float) -> FloatArray:
+    """The weights (on ``columns``) minimising the per-source softmax loss of the sources ``keep``."""
+    from scipy.optimize import minimize
+
+    args = (*_stack(groups, keep, mean, scale, columns), l2)
+    res = minimize(_softmax_loss, np.zeros(len(columns)), args=args, jac=True, method="L-BFGS-B",
+                   options={"maxiter": 500})
+    return np.asarray(res.x, dtype=np.float64)
+
+
+L2_GRID: tuple[float, ...] = (1e-4, 1e-3, 1e-2)
+"""The ridge strengths the inner cross-validation chooses among."""
+CV_FOLDS = 3
+SINGLE_INDICES: tuple[str, ...] = ("common_neighbours", "adamic_adar", "resource_allocation")
+"""The classical indices the inner cross-validation may also choose on their own (the model can
+always fall back to the best of them on a network where the full model generalises worse)."""
+
+
+def _choose_softmax(groups: _Groups, mean: FloatArray, scale: FloatArray, seed: int) -> tuple[FloatArray, str]:
+    """The ranking weights on all features, chosen by ``CV_FOLDS``-fold cross-validation over the
+    source members (their held-out softmax loss): the full model at each of :data:`L2_GRID`, or one
+    of :data:`SINGLE_INDICES` alone. Returns the weights refitted on every source and the choice."""
+    d = len(FEATURES)
+    configs: list[tuple[str, npt.NDArray[np.int64], float]] = [
+        (f"all features, l2={l2:g}", np.arange(d, dtype=np.int64), l2) for l2 in L2_GRID]
+    configs += [(name, np.array([FEATURES.index(name)], dtype=np.int64), 0.0) for name in SINGLE_INDICES]
+    n = len(groups.pos)
+    order = np.random.default_rng(seed + 7).permutation(n)
+    folds = [np.sort(order[f::CV_FOLDS]) for f in range(CV_FOLDS)]
+    best: tuple[float, int] | None = None
+    if n >= 2 * CV_FOLDS:
+        for c, (_, columns, l2) in enumerate(configs):
+            total = 0.0
+            for f in range(CV_FOLDS):
+                train = np.sort(np.concatenate([folds[g] for g in range(CV_FOLDS) if g != f]))
+                w = _fit_softmax(groups, train.tolist(), mean, scale, columns, l2)
+                loss, _ = _softmax_loss(w, *_stack(groups, folds[f].tolist(), mean, scale, columns), 0.0)
+                total += loss * sum(len(groups.pos[k]) for k in folds[f])
+            if best is None or total < best[0] - 1e-12:
+                best = (total, c)
+    name, columns, l2 = configs[0 if best is None else best[1]]
+    w = np.zeros(d)
+    w[columns] = _fit_softmax(groups, list(range(n)), mean, scale, columns, l2)
+    return w, name
+
+
 def default_rounds(G: nx.Graph[str], hidden_share: float = HIDDEN_SHARE) -> int:
     """Enough hold-out rounds for about :data:`TARGET_POSITIVES` positives: 3 on a cluster of a
     few hundred members, up to :data:`MAX_ROUNDS` on a network of a few dozen ties."""
@@ -479,6 +683,8 @@ def fit_link_model(
     rounds: int | None = None,
     subsector_bonus: float = SUBSECTOR_BONUS,
     kind: Literal["logistic", "boosting"] = "logistic",
+    training: Literal["holdout", "leave_one_out"] = "leave_one_out",
+    objective: Literal["logistic", "softmax"] = "softmax",
 ) -> LinkModel | None:
     """Fit the link predictor on ``G``'s own ties (see the module docstring).
 
@@ -499,6 +705,13 @@ def fit_link_model(
         20 on small networks).
     subsector_bonus : float, default 0.05
         ``beta`` of the score.
+    training : {"leave_one_out", "holdout"}, default "leave_one_out"
+        Every present tie as a positive with its features as if it were absent
+        (:func:`leave_one_out_groups`), or the hidden ties of ``rounds`` hold-outs.
+    objective : {"softmax", "logistic"}, default "softmax"
+        The per-member ranking loss, its ridge strength or a single classical index chosen by
+        inner cross-validation (:func:`_choose_softmax`; needs ``training="leave_one_out"``), then
+        calibrated; or a logistic regression on the pair sample.
     kind : {"logistic", "boosting"}, default "logistic"
         The model: the logistic regression (the service's), or gradient-boosted trees
         (:data:`BOOSTING`; reasons by occlusion, see :meth:`LinkModel.contributions`), which
@@ -509,21 +722,36 @@ def fit_link_model(
     LinkModel or None
         None when ``G`` has too few ties to learn from (the caller then uses the classic score).
     """
-    n_rounds = default_rounds(G, hidden_share) if rounds is None else max(1, rounds)
-    blocks: list[FloatArray] = []
-    ys: list[npt.NDArray[np.int64]] = []
-    for r in range(n_rounds):
-        found = training_pairs(G, seed=seed * 1009 + r, hidden_share=hidden_share,
-                               max_positives=max(1, max_positives // n_rounds))
-        if found is None:
+    groups: _Groups | None = None
+    if training == "leave_one_out":
+        groups = leave_one_out_groups(G, seed=seed)
+        if groups is None:
             return None
-        H, pairs, round_labels = found
-        blocks.append(pair_features(H, pairs))
-        ys.append(np.asarray(round_labels, dtype=np.int64))
-    X = np.vstack(blocks)
-    y = np.concatenate(ys)
+        X, y = groups.X, groups.y
+    else:
+        n_rounds = default_rounds(G, hidden_share) if rounds is None else max(1, rounds)
+        blocks: list[FloatArray] = []
+        ys: list[npt.NDArray[np.int64]] = []
+        for r in range(n_rounds):
+            found = training_pairs(G, seed=seed * 1009 + r, hidden_share=hidden_share,
+                                   max_positives=max(1, max_positives // n_rounds))
+            if found is None:
+                return None
+            H, pairs, round_labels = found
+            blocks.append(pair_features(H, pairs))
+            ys.append(np.asarray(round_labels, dtype=np.int64))
+        X = np.vstack(blocks)
+        y = np.concatenate(ys)
     chosen = kind
+    choice = ""
     mean, scale, coef, intercept = _fit_logistic(X, y, seed)
+    if objective == "softmax" and groups is not None:
+        w, choice = _choose_softmax(groups, mean, scale, seed)
+        z = ((X - mean) / scale) @ w
+        mz, sz, cz, bz = _fit_logistic(z[:, None], y, seed)  # calibration: P = sigma(a z + b)
+        a = float(cz[0] / sz[0])
+        if a > 0:
+            coef, intercept = np.asarray(w * a, dtype=np.float64), bz - a * float(mz[0])
     booster = _fit_booster(X, y) if chosen == "boosting" else None
     digest = ""
     if booster is not None:
@@ -543,6 +771,7 @@ def fit_link_model(
         kind=chosen,
         digest=digest,
         booster=booster,
+        choice=choice,
     )
 
 
