@@ -27,7 +27,8 @@ from graph_service.store import documents
 from graph_service.store.database import Database
 from graph_service.store.graph import count_nodes
 
-__all__ = ["backup_cmd", "export_cmd", "import_cmd", "load", "restore_cmd", "seed_cmd", "seed_graph"]
+__all__ = ["backup_cmd", "export_cmd", "import_cmd", "load", "refused", "restore_cmd", "seed_cmd", "seed_graph",
+           "unfinished_warning"]
 
 SECTIONS = ("skills", "organisations", "members", "ties", "projects", "events", "introductions")
 
@@ -40,7 +41,7 @@ def load(db: Database, doc: Document | Draft, replace: bool) -> documents.Import
                                          progress=advance)
 
 
-def _refused(exc: DocumentInvalid) -> typer.Exit:
+def refused(exc: DocumentInvalid) -> typer.Exit:
     """List the first 200 problems on standard error, with how many there are; the exit (2) to raise."""
     from graph_service.merge import capped
 
@@ -49,6 +50,18 @@ def _refused(exc: DocumentInvalid) -> typer.Exit:
     for p in listed:
         err.print(f"  {p.loc}: {p.msg}", highlight=False, markup=False)
     return typer.Exit(2)
+
+
+def unfinished_warning(db: Database) -> str | None:
+    """The sentence that says the graph holds part of an import that was cut off, if it does."""
+    mark = documents.unfinished_import(db)
+    if mark is None:
+        return None
+    what = "a replace (the graph was cleared first)" if mark.get("replace") else "a merge"
+    started = mark.get("started")
+    when = f"{started:%Y-%m-%d %H:%M} UTC" if started is not None else "an unknown time"
+    return (f"the graph holds part of an import that did not finish ({what} of {mark.get('rows') or 0:,} rows, "
+            f"started {when}): run the same import (or bulk load, with --force) again to complete it.")
 
 
 def _show_preview(plan: documents.ImportPlan, as_json: bool) -> None:
@@ -150,13 +163,16 @@ def import_cmd(
         try:
             doc = read_document_file(file)
         except DocumentInvalid as exc:
-            raise _refused(exc) from None
+            raise refused(exc) from None
     with connected() as db:
+        warning = unfinished_warning(db)
+        if warning:
+            err.print(f"[bold yellow]warning:[/] {warning}", highlight=False)
         if doc is None:
             try:
                 doc = _read_for_import(db, file)
             except DocumentInvalid as exc:
-                raise _refused(exc) from None
+                raise refused(exc) from None
         began = time.monotonic()
         if dry_run:
             plan = documents.preview_import(db, doc, replace=replace)
@@ -167,7 +183,7 @@ def import_cmd(
         try:
             result = load(db, doc, replace)
         except DocumentInvalid as exc:
-            raise _refused(csv_problems(exc) if file.suffix.lower() == ".csv" else exc) from None
+            raise refused(csv_problems(exc) if file.suffix.lower() == ".csv" else exc) from None
     counts = ", ".join(f"{v} {k}" for k, v in result.counts.items() if v)
     out.print(f"Imported {counts or 'nothing'} in {time.monotonic() - began:.1f} s"
               f"{' (graph replaced)' if replace else ''}.")

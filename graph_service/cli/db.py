@@ -1,14 +1,15 @@
-"""The managed Neo4j server (``db install|start|stop|status``) and the API server (``serve``)."""
+"""The managed Neo4j server (``db install|start|stop|status|bulk-load``) and the API server (``serve``)."""
 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from graph_service.cli.common import connected, fail, log, out, settings
+from graph_service.cli.common import connected, err, fail, log, out, settings
 from graph_service.neo4j_server.managed import ManagedServer, ServerError, install
 
 __all__ = ["db_app", "serve"]
@@ -38,6 +39,18 @@ def db_start() -> None:
     except ServerError as exc:
         raise fail(str(exc)) from None
     out.print(f"Neo4j running (pid {status.pid}) on {status.bolt_uri}; ready in {time.monotonic() - began:.1f} s")
+    _warn_unfinished()
+
+
+def _warn_unfinished() -> None:
+    """Say so when the graph holds part of an import that was cut off (a batched import, a replace
+    or a bulk load): the next start, ``db status`` and ``import`` do."""
+    from graph_service.cli.data import unfinished_warning
+
+    with connected() as db:
+        warning = unfinished_warning(db)
+    if warning:
+        err.print(f"[bold yellow]warning:[/] {warning}", highlight=False)
 
 
 @db_app.command("stop")
@@ -62,6 +75,45 @@ def db_status() -> None:
     out.print(table)
     if not s.running:
         raise typer.Exit(3)
+    _warn_unfinished()
+
+
+@db_app.command("bulk-load")
+def db_bulk_load(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, show_default=False,
+                                         help="A JSON document or an Excel workbook (.xlsx), every record whole.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace the whole graph even if the database holds "
+                                        "data (asks for confirmation).")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="With --force: do not ask.")] = False,
+) -> None:
+    """A first load into an EMPTY database through neo4j-admin's offline importer (much faster than
+    'import'): the document is checked and converted to CSV, Neo4j is stopped, imported into, started
+    again, and the schema created. Refused when the database holds data, unless --force."""
+    from graph_service.cli.data import refused
+    from graph_service.errors import DocumentInvalid
+    from graph_service.services import bulk_load, imports
+
+    config = settings()
+    if not config.managed:
+        raise fail(f"NEO4J_URI is set ({config.neo4j_uri}): a bulk load runs on the managed local server only; "
+                   "use 'graph-service import FILE --replace' for another server.")
+    if file.suffix.lower() == ".csv":
+        raise fail("a bulk load takes a whole document (JSON or a workbook), not a member spreadsheet", code=2)
+    if force and not yes and not typer.confirm(
+            "--force replaces EVERYTHING in the graph with the document (Neo4j is stopped meanwhile). Continue?"):
+        raise typer.Exit(1)
+    began = time.monotonic()
+    try:
+        doc = bulk_load.whole_document(imports.read_document_file(file))
+        result = bulk_load.bulk_load(config, doc, force=force, log=log)
+    except DocumentInvalid as exc:
+        raise refused(exc) from None
+    except (bulk_load.BulkLoadError, ServerError) as exc:
+        raise fail(str(exc)) from None
+    phases = ", ".join(f"{k} {v:.1f} s" for k, v in result.phases.items())
+    out.print(f"Bulk-loaded {len(doc.members):,} members, {len(doc.ties):,} ties ({result.nodes:,} nodes, "
+              f"{result.relationships:,} relationships) in {time.monotonic() - began:.1f} s ({phases}).",
+              highlight=False)
 
 
 def serve(

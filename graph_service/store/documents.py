@@ -6,16 +6,32 @@ A merge sets only the fields each record carries: the stored records are read, t
 laid over them and the result written, in the same transaction (documents up to
 ``SINGLE_TX_ROWS`` rows); records that would not change are not written at all.
 
-Writes are batched with ``UNWIND`` and are
-idempotent (``MERGE`` on constrained ids), so a second import of the same document changes
-nothing and an import that was cut off half-way can simply be run again. Documents up to
-``SINGLE_TX_ROWS`` rows are written in one transaction, so they land whole or not at all.
+**How it writes** (:func:`_steps`): what is known to be new is written with ``CREATE``: every
+record after a replace cleared the graph, else the records whose ids the check found nowhere in
+the graph, and the ties with a new side. Their nodes go first, then their relationships as flat
+parallel lists (``$a``, ``$b``, ``$r``: one relationship per element, no nested subqueries).
+Everything else is written by the ``upsert`` queries (``MERGE`` on constrained ids, lists set to
+exactly those given), which the records kept one at a time share. Batches are sized by what they
+write: ``UNITS_PER_ROW * batch_size`` nodes and relationships (10,000 by default), an upsert
+row weighing one plus the length of its lists. Python's garbage collector is paused meanwhile.
+
+**Transactions.** Documents up to ``SINGLE_TX_ROWS`` rows are written in one transaction (a
+replace also deletes the old graph in it, when that holds at most ``CLEAR_IN_ONE_TX`` nodes and
+relationships), so they land whole or not at all. Bigger ones are checked whole first, then
+written one batch per transaction between the marks of an unfinished import
+(:func:`unfinished_import`; the commands say when a graph holds part of one). Imports are
+idempotent: new is decided from the graph at each run, so an import that was cut off half-way
+is completed by running it again, with nothing twice. (The driver retries a transaction only
+when it was rolled back, never after a commit whose outcome is unknown, so ``CREATE`` is never
+applied twice; a second ``CREATE`` of an id would be refused by its uniqueness constraint.)
 """
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -49,6 +65,9 @@ __all__ = [
     "export_document",
     "ensure_subsectors",
     "clear_graph",
+    "unfinished_import",
+    "cluster_size",
+    "end_bulk_load",
     "member_row",
     "organisation_row",
     "project_row",
@@ -56,13 +75,19 @@ __all__ = [
     "introduction_row",
     "without_nulls",
     "SINGLE_TX_ROWS",
+    "CLEAR_IN_ONE_TX",
     "IMPORT_TIMEOUT_S",
 ]
 
 SINGLE_TX_ROWS = 20_000
+"""Documents of at most this many rows to write are written in one transaction."""
+CLEAR_IN_ONE_TX = 50_000
+"""A replace deletes a graph of at most this many nodes and relationships in the transaction that
+writes the document; a bigger one is deleted in batches first (the per-transaction memory limit)."""
 UNITS_PER_ROW = 5
 IMPORT_TIMEOUT_S = 600.0
-TIE_QUERIES = {"knows": "ties/upsert_knows", "collaborated": "ties/upsert_collaborated"}
+TIE_QUERIES = {"knows": ("ties/create_knows", "ties/upsert_knows"),
+               "collaborated": ("ties/create_collaborated", "ties/upsert_collaborated")}
 
 Progress = Callable[[str, int], None]
 
@@ -144,48 +169,170 @@ def event_row(e: EventRecord) -> dict[str, Any]:
             "props": {"title": e.title, "date": e.date, "format": e.format, "theme": e.theme}}
 
 
-def _plan(doc: Document) -> list[tuple[str, str, list[dict[str, Any]]]]:
-    """(section, query, rows) in dependency order."""
-    plan = [
-        ("skills", "skills/upsert_skills", [_skill_row(s) for s in doc.skills]),
-        ("organisations", "organisations/upsert_organisations", [organisation_row(o) for o in doc.organisations]),
-        ("members", "members/upsert_members", [member_row(m) for m in doc.members]),
-    ]
-    for kind, name in TIE_QUERIES.items():
-        plan.append(("ties", name, [_tie_row(t) for t in doc.ties if t.kind == kind]))
-    plan += [
-        ("projects", "projects/upsert_projects", [project_row(p) for p in doc.projects]),
-        ("events", "events/upsert_events", [event_row(e) for e in doc.events]),
-        ("introductions", "introductions/upsert_introductions", [introduction_row(x) for x in doc.introductions]),
-    ]
-    return plan
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What an import knows to be new, so that it writes it with ``CREATE`` (no lookup of what
+    is there, no old relationships to delete): everything after the graph was cleared, else the
+    records whose ids the check found nowhere in the graph (``new``: by section, the ids of
+    members, organisations, projects, events and introductions). A tie is new when one of its
+    sides is a new member or organisation; every other record is written by its ``upsert`` query
+    (``MERGE``)."""
+
+    everything: bool = False
+    new: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def is_new(self, section: str, ident: str) -> bool:
+        return self.everything or ident in self.new.get(section, frozenset())
+
+    def new_party(self, ident: str) -> bool:
+        return self.everything or ident in self.new.get("members", frozenset()) \
+            or ident in self.new.get("organisations", frozenset())
 
 
-def _weight(row: dict[str, Any]) -> int:
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One query of an import and the rows it writes, in batches.
+
+    Rows are maps (sent as ``$rows``; a row weighs one plus the length of its lists: what it
+    writes) or, with ``columns``, tuples sent as parallel lists named by the columns (``$a``,
+    ``$b``...: one relationship each, weight 1). ``counted`` steps write the section's records
+    (their rows are counted and reported as progress); the others write the relationships of
+    records created by an earlier step."""
+
+    section: str
+    query: str
+    rows: Sequence[Any]
+    columns: tuple[str, ...] = ()
+    counted: bool = True
+    cap: int | None = None  # at most this many rows in a batch (None: only the unit budget)
+
+    def params(self, chunk: Sequence[Any]) -> dict[str, Any]:
+        if not self.columns:
+            return {"rows": list(chunk)}
+        return {name: [row[j] for row in chunk] for j, name in enumerate(self.columns)}
+
+    def batches(self, budget: int) -> Iterator[Sequence[Any]]:
+        """The rows in batches of at most ``budget`` units (and ``cap`` rows), so that a batch of
+        large events (hundreds of attendees each) stays within the transaction memory limit."""
+        cap = self.cap or budget
+        if self.columns:  # every row weighs 1
+            for i in range(0, len(self.rows), min(cap, budget)):
+                yield self.rows[i:i + min(cap, budget)]
+            return
+        start, units = 0, 0
+        for i, row in enumerate(self.rows):
+            w = _weight(row)
+            if i > start and (i - start >= cap or units + w > budget):
+                yield self.rows[start:i]
+                start, units = i, 0
+            units += w
+        if start < len(self.rows):
+            yield self.rows[start:]
+
+
+def _links(owner: str, items: Sequence[str]) -> Iterator[tuple[str, str, int]]:
+    return ((owner, item, i) for i, item in enumerate(items))
+
+
+def _steps(doc: Document, known: Known, size: int) -> list[Step]:
+    """The steps that write ``doc``, in dependency order: what is known to be new with ``CREATE``
+    (nodes first, then their relationships as flat lists), the rest with the ``upsert`` queries
+    (``MERGE``, lists set to exactly those given)."""
+    steps = [
+        Step("skills", "skills/upsert_skills", [_skill_row(s) for s in doc.skills], cap=size),
+        Step("organisations", "organisations/upsert_organisations",
+             [organisation_row(o) for o in doc.organisations], cap=size),
+    ]
+    new_members = [m for m in doc.members if known.is_new("members", m.id)]
+    old_members = [m for m in doc.members if not known.is_new("members", m.id)]
+    steps += [
+        Step("members", "members/create_members", [{"id": m.id, "props": member_row(m)["props"]}
+                                                   for m in new_members]),
+        Step("members", "members/upsert_members", [member_row(m) for m in old_members], cap=size),
+        Step("members", "members/create_in_subsector",
+             [link for m in new_members for link in _links(m.id, m.subsectors)], ("a", "b", "r"), counted=False),
+        Step("members", "members/create_has_skill",
+             [link for m in new_members for link in _links(m.id, m.skills)], ("a", "b", "r"), counted=False),
+    ]
+    for kind, (create, upsert) in TIE_QUERIES.items():
+        ties = [t for t in doc.ties if t.kind == kind]
+        steps += [
+            Step("ties", create,
+                 [(t.source, t.target, t.weight, t.since, t.confirmed) for t in ties
+                  if known.new_party(t.source) or known.new_party(t.target)], ("a", "b", "w", "s", "c")),
+            Step("ties", upsert,
+                 [_tie_row(t) for t in ties if not (known.new_party(t.source) or known.new_party(t.target))],
+                 cap=size),
+        ]
+    new_projects = [p for p in doc.projects if known.is_new("projects", p.id)]
+    steps += [
+        Step("projects", "projects/create_projects", [{"id": p.id, "props": project_row(p)["props"]}
+                                                     for p in new_projects]),
+        Step("projects", "projects/upsert_projects",
+             [project_row(p) for p in doc.projects if not known.is_new("projects", p.id)], cap=size),
+        # A skill listed twice counts once, at its last place (as upsert_projects' MERGE leaves it).
+        Step("projects", "projects/create_requires",
+             [(p.id, k, i) for p in new_projects for k, i in {k: i for i, k in enumerate(p.requires)}.items()],
+             ("a", "b", "r"), counted=False),
+        Step("projects", "projects/create_worked_on",
+             [(m, p.id, i) for p in new_projects for i, m in enumerate(p.team)],
+             ("a", "b", "r"), counted=False),
+    ]
+    new_events = [e for e in doc.events if known.is_new("events", e.id)]
+    steps += [
+        Step("events", "events/create_events", [{"id": e.id, "props": event_row(e)["props"]} for e in new_events]),
+        Step("events", "events/upsert_events",
+             [event_row(e) for e in doc.events if not known.is_new("events", e.id)], cap=size),
+        Step("events", "events/create_attended",
+             [(m, e.id, i) for e in new_events for i, m in enumerate(e.attendees)], ("a", "b", "r"), counted=False),
+        Step("introductions", "introductions/create_introductions",
+             [introduction_row(x) for x in doc.introductions if known.is_new("introductions", x.id)]),
+        Step("introductions", "introductions/upsert_introductions",
+             [introduction_row(x) for x in doc.introductions if not known.is_new("introductions", x.id)], cap=size),
+    ]
+    return steps
+
+
+def _weight(row: Any) -> int:
     """Roughly how many nodes and relationships a row writes: 1 plus the length of its lists."""
+    if not isinstance(row, dict):
+        return 1
     return 1 + sum(len(v) for v in row.values() if isinstance(v, list))
 
 
-def _batches(rows: Sequence[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    """Batches of at most ``size`` rows and about ``UNITS_PER_ROW * size`` written items, so a
-    batch of large events (hundreds of attendees each) stays under the transaction memory limit."""
-    budget = UNITS_PER_ROW * size
-    batch: list[dict[str, Any]] = []
-    units = 0
-    for row in rows:
-        w = _weight(row)
-        if batch and (len(batch) >= size or units + w > budget):
-            yield batch
-            batch, units = [], 0
-        batch.append(row)
-        units += w
-    if batch:
-        yield batch
+def _budget(batch_size: int) -> int:
+    """The units (nodes and relationships written) of one batch: ``UNITS_PER_ROW`` per row of
+    ``batch_size``."""
+    return UNITS_PER_ROW * batch_size
 
 
-def _writing(name: str, rows: list[dict[str, Any]]) -> Callable[[Tx], None]:
-    """The work of one transaction that writes ``rows`` with the query ``name``."""
-    return lambda tx: tx.run(name, rows=rows)
+def _counts(steps: Sequence[Step]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for step in steps:
+        if step.counted:
+            counts[step.section] = counts.get(step.section, 0) + len(step.rows)
+    return counts
+
+
+def _run_steps(tx: Tx, steps: Sequence[Step], budget: int) -> None:
+    """Every step, batch by batch, in one transaction."""
+    for step in steps:
+        for chunk in step.batches(budget):
+            tx.run(step.query, **step.params(chunk))
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Without Python's cyclic garbage collector: checking a big document allocates millions of
+    small objects (and no cycles), and each full collection walks all of them again (half of
+    the check's time on 100,000 members)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def validate_document(db: Database, doc: Document, *, replace: bool) -> None:
@@ -280,18 +427,48 @@ def _check(tx: Tx, draft: Draft, *, replace: bool) -> Checked:
     return check_draft(draft, _stored(tx, draft), None if replace else lookup, replace=replace)
 
 
-def _counts(plan: Sequence[tuple[str, str, list[dict[str, Any]]]]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for section, _, rows in plan:
-        counts[section] = counts.get(section, 0) + len(rows)
-    return counts
+def _known(tx: Tx, checked: Checked) -> Known:
+    """For a merge: the records the check found no stored record of, and the introductions the
+    graph does not hold (the check does not read those: they are written whole)."""
+    new = {section: frozenset(plan.created) for section, plan in checked.plan.items()
+           if section in ("members", "organisations", "projects", "events")}
+    ids = [x.id for x in checked.document.introductions]
+    if ids:
+        row = tx.one("introductions/existing_ids", ids=ids) or {}
+        new["introductions"] = frozenset(ids) - frozenset(row.get("ids", []))
+    return Known(new=new)
 
 
 def preview_import(db: Database, doc: Document | Draft, *, replace: bool = False) -> ImportPlan:
     """What :func:`import_document` would do with ``doc``, and every problem; writes nothing."""
     draft = doc if isinstance(doc, Draft) else draft_of(doc)
-    checked = db.read(lambda tx: _check(tx, draft, replace=replace), timeout=IMPORT_TIMEOUT_S)
+    with _gc_paused():
+        checked = db.read(lambda tx: _check(tx, draft, replace=replace), timeout=IMPORT_TIMEOUT_S)
     return ImportPlan(replace, checked.plan, checked.problems)
+
+
+def cluster_size(db: Database) -> tuple[int, int]:
+    """How many nodes of cluster data the graph holds, and how many relationships (any)."""
+    row = db.one("graph/cluster_size") or {}
+    return int(row.get("nodes", 0)), int(row.get("relationships", 0))
+
+
+def end_bulk_load(db: Database) -> None:
+    """The bulk load (:mod:`graph_service.services.bulk_load`) has ended: its mark of an
+    unfinished import goes, and a "bulk" change record says that everything changed."""
+
+    def work(tx: Tx) -> None:
+        tx.run("imports/end")
+        record_change(tx, "bulk", "")
+
+    db.write(work)
+
+
+def unfinished_import(db: Database) -> dict[str, Any] | None:
+    """The import (or bulk load) that was cut off before its end, if the graph holds part of one:
+    ``started`` (when), ``replace`` (whether it was replacing the graph), ``rows``. Running the
+    same import again completes it (see :func:`import_document`)."""
+    return db.one("imports/unfinished")
 
 
 def import_document(
@@ -310,72 +487,93 @@ def import_document(
     :class:`~graph_service.merge.Draft` of records as given. ``extra`` holds further
     ``(section, query, rows)`` steps, written after the document in the same transaction(s) and
     batches (a restore uses it for what the document does not hold); they must be idempotent
-    too, and are validated by the caller. Raises :class:`DocumentInvalid` with every problem.
+    too, and are validated by the caller. ``batch_size`` rows (``UNITS_PER_ROW`` times as many
+    nodes and relationships) make a batch. Raises :class:`DocumentInvalid` with every problem.
     """
-    if isinstance(doc, Document) and replace:
-        validate_document(db, doc, replace=True)  # whole records already: nothing to resolve
-        return _write(db, None, _plan(doc) + list(extra), replace=True, batch_size=batch_size, progress=progress)
-    draft = doc if isinstance(doc, Draft) else draft_of(doc)
-    extra_rows = sum(len(rows) for _, _, rows in extra)
-    if draft.rows() + extra_rows <= SINGLE_TX_ROWS:
-        def everything(tx: Tx) -> ImportResult:
+    extra_steps = [Step(section, name, rows, cap=batch_size) for section, name, rows in extra if rows]
+    budget = _budget(batch_size)
+    with _gc_paused():
+        if isinstance(doc, Document) and replace:
+            validate_document(db, doc, replace=True)  # whole records already: nothing to resolve
+            return _write(db, None, _steps(doc, Known(everything=True), batch_size) + extra_steps,
+                          replace=True, budget=budget, progress=progress)
+        draft = doc if isinstance(doc, Draft) else draft_of(doc)
+        if not replace and draft.rows() + sum(len(s.rows) for s in extra_steps) <= SINGLE_TX_ROWS:
+            def everything(tx: Tx) -> ImportResult:
+                checked = _check(tx, draft, replace=False)
+                if checked.problems:
+                    raise DocumentInvalid(checked.problems)  # the transaction is rolled back
+                steps = _steps(checked.document, _known(tx, checked), batch_size) + extra_steps
+                _run_steps(tx, steps, budget)
+                return ImportResult(False, _counts(steps), 1, checked.plan)
+
+            result = db.write(everything, timeout=IMPORT_TIMEOUT_S)
+            if progress:
+                progress("rows", sum(result.counts.values()))
+            return result
+
+        def checking(tx: Tx) -> tuple[Checked, Known]:
             checked = _check(tx, draft, replace=replace)
-            if checked.problems:
-                raise DocumentInvalid(checked.problems)  # the transaction is rolled back
-            plan = _plan(checked.document) + list(extra)
-            _write_all(tx, plan, replace=replace, batch_size=batch_size)
-            return ImportResult(replace, _counts(plan), 1, checked.plan)
+            if replace or checked.problems:
+                return checked, Known(everything=True)
+            return checked, _known(tx, checked)
 
-        result = db.write(everything, timeout=IMPORT_TIMEOUT_S)
-        if progress:
-            progress("rows", sum(result.counts.values()))
-        return result
-    checked = db.read(lambda tx: _check(tx, draft, replace=replace), timeout=IMPORT_TIMEOUT_S)
-    if checked.problems:
-        raise DocumentInvalid(checked.problems)
-    return _write(db, checked.plan, _plan(checked.document) + list(extra), replace=replace,
-                  batch_size=batch_size, progress=progress)
-
-
-def _write_all(tx: Tx, plan: Sequence[tuple[str, str, list[dict[str, Any]]]], *, replace: bool,
-               batch_size: int) -> None:
-    if replace:
-        while (tx.one("graph/delete_batch", limit=10_000) or {}).get("deleted", 0):
-            pass
-    for _section, name, rows in plan:
-        for chunk in _batches(rows, batch_size):
-            tx.run(name, rows=chunk)
+        checked, known = db.read(checking, timeout=IMPORT_TIMEOUT_S)
+        if checked.problems:
+            raise DocumentInvalid(checked.problems)
+        return _write(db, checked.plan, _steps(checked.document, known, batch_size) + extra_steps,
+                      replace=replace, budget=budget, progress=progress)
 
 
 def _write(
     db: Database,
     changes: dict[str, SectionPlan] | None,
-    plan: Sequence[tuple[str, str, list[dict[str, Any]]]],
+    steps: Sequence[Step],
     *,
     replace: bool,
-    batch_size: int,
+    budget: int,
     progress: Progress | None,
 ) -> ImportResult:
-    """Write checked rows: in one transaction up to ``SINGLE_TX_ROWS`` rows, else batch by batch."""
-    counts = _counts(plan)
+    """Write checked steps: in one transaction when they are small enough (up to
+    ``SINGLE_TX_ROWS`` rows, and for a replace a graph of at most ``CLEAR_IN_ONE_TX`` nodes and
+    relationships to delete first), else batch by batch between the marks of an unfinished
+    import (see :func:`unfinished_import`)."""
+    counts = _counts(steps)
     total_rows = sum(counts.values())
-    if total_rows <= SINGLE_TX_ROWS:
-        db.write(lambda tx: _write_all(tx, plan, replace=replace, batch_size=batch_size), timeout=IMPORT_TIMEOUT_S)
+    small = total_rows <= SINGLE_TX_ROWS
+    if small and replace:
+        small = sum(cluster_size(db)) <= CLEAR_IN_ONE_TX
+    if small:
+        def everything(tx: Tx) -> None:
+            if replace:
+                for name in ("graph/delete_relationships_batch", "graph/delete_batch"):
+                    while (tx.one(name, limit=10_000) or {}).get("deleted", 0):
+                        pass
+            _run_steps(tx, steps, budget)
+
+        db.write(everything, timeout=IMPORT_TIMEOUT_S)
         if progress:
             progress("rows", total_rows)
         return ImportResult(replace, counts, 1, changes)
 
-    transactions = 0
+    db.write(lambda tx: tx.run("imports/begin", replace=replace, rows=total_rows), bump=False)
+    transactions = 1
     if replace:
         clear_graph(db)
         transactions += 1
-    for _section, name, rows in plan:
-        for chunk in _batches(rows, batch_size):
-            db.write(_writing(name, chunk), timeout=IMPORT_TIMEOUT_S)
+    for step in steps:
+        for chunk in step.batches(budget):
+            db.write(_writing(step, chunk), timeout=IMPORT_TIMEOUT_S)
             transactions += 1
-            if progress:
+            if progress and step.counted:
                 progress("rows", len(chunk))
-    return ImportResult(replace, counts, transactions, changes)
+    db.write(lambda tx: tx.run("imports/end"), bump=False)
+    return ImportResult(replace, counts, transactions + 1, changes)
+
+
+def _writing(step: Step, chunk: Sequence[Any]) -> Callable[[Tx], None]:
+    """The work of one transaction that writes ``chunk`` of ``step``."""
+    return lambda tx: tx.run(step.query, **step.params(chunk))
 
 
 def without_nulls(row: Mapping[str, Any]) -> dict[str, Any]:
