@@ -10,8 +10,9 @@ often the hidden ties come back:
   not a tie at all (ties count half), estimated on 10,000 sampled comparisons.
 
 Methods: the learned link predictor (``fit_link_model``, fitted on each split's training graph
-by its own inner hold-out, so it never sees the hidden ties; with and without the subsector
-bonus), the classic recommender score, common neighbours, Adamic-Adar, resource allocation and a
+by its own leave-one-out training and inner cross-validation, so it never sees the hidden ties;
+with and without the subsector bonus), the classic recommender score, common neighbours,
+Adamic-Adar, resource allocation and a
 random ranking. Datasets: the generated seed cluster (skills, subsectors, events) and four real
 networks that ship with networkx, turned into documents with one subsector and no skills, so
 only structure is available -- there the classic score is resource allocation, and the learned
@@ -205,7 +206,7 @@ def evaluate_split(G: nx.Graph, split_seed: int) -> dict[str, tuple[float, float
         pos.append((a, b) if auc_rng.random() < 0.5 else (b, a))
 
     directed = [(a, b) for a, b in hidden] + [(b, a) for a, b in hidden]
-    model = fit_link_model(H, seed=split_seed)  # on the training graph only: its own inner hold-out
+    model = fit_link_model(H, seed=split_seed)  # the training graph only (leave-one-out, inner CV)
     models: dict[str, LinkModel | None] = {
         "learned": model, "learned_probability": None if model is None else replace(model, subsector_bonus=0.0)}
     results: dict[str, tuple[float, float]] = {}
