@@ -134,6 +134,32 @@ class Settings(BaseSettings):
                     "nodes with a drill-down, instead of every member.",
     )
 
+    # Global analyses: betweenness, communities, bridges (docs/analytics.md, "Global analyses").
+    betweenness_exact_limit: int = Field(
+        default=5_000, ge=0, le=10_000_000, validation_alias=AliasChoices("GRAPH_SERVICE_BETWEENNESS_EXACT_LIMIT"),
+        description="Up to this many members betweenness is exact (Brandes, igraph: about 2 s at 5,000); "
+                    "above, KADABRA's estimate within GRAPH_SERVICE_BETWEENNESS_EPSILON.",
+    )
+    betweenness_epsilon: float = Field(
+        default=0.002, gt=0, lt=1, validation_alias=AliasChoices("GRAPH_SERVICE_BETWEENNESS_EPSILON"),
+        description="Above the exact limit, every betweenness is within this of the exact normalised value "
+                    "(the time grows as 1/epsilon^2) ...",
+    )
+    betweenness_delta: float = Field(
+        default=0.1, gt=0, lt=1, validation_alias=AliasChoices("GRAPH_SERVICE_BETWEENNESS_DELTA"),
+        description="... with probability at least 1 - delta (all members at once).",
+    )
+    analytics_background: bool = Field(
+        default=True, validation_alias=AliasChoices("GRAPH_SERVICE_ANALYTICS_BACKGROUND"),
+        description="Compute the global analyses of graphs above GRAPH_SERVICE_ANALYTICS_SYNC_LIMIT in a "
+                    "background thread after every change; requests read the latest result.",
+    )
+    analytics_sync_limit: int = Field(
+        default=2_000, ge=0, le=10_000_000, validation_alias=AliasChoices("GRAPH_SERVICE_ANALYTICS_SYNC_LIMIT"),
+        description="Graphs of at most this many members get their global analyses computed on the request "
+                    "(fresh, well under a second); bigger ones are answered from the background's latest.",
+    )
+
     # Mailed introductions (docs/workspace/messages.md): the desk sends them only when a host and a
     # sender are set; the links in them lead to GRAPH_SERVICE_PUBLIC_URL (else the request's origin).
     smtp_host: str | None = Field(default=None, min_length=1, validation_alias=AliasChoices("GRAPH_SERVICE_SMTP_HOST"))

@@ -404,32 +404,30 @@ class _FixedView(GraphView):
         return self
 
 
-@pytest.mark.parametrize(
-    ("exact_limit", "sample"),
-    [(analyses.EXACT_BETWEENNESS_LIMIT, analyses.BETWEENNESS_SAMPLE), (40, 25)],
-    ids=["exact", "sampled"],
-)
+@pytest.mark.parametrize("exact_limit", [5_000, 40], ids=["exact", "kadabra"])
 def test_map_node_sizes_are_the_betweenness_of_the_bridges_answer(
-    monkeypatch: pytest.MonkeyPatch, exact_limit: int, sample: int
+    monkeypatch: pytest.MonkeyPatch, exact_limit: int
 ) -> None:
-    """The maps and /analytics/bridges share one betweenness policy (exact up to the analyses'
-    limit, then the analyses' sample size and seed): on the same graph the map sizes every member
+    """The maps and /analytics/bridges share one betweenness policy (exact up to the policy's
+    limit, then KADABRA's estimate with its bound): on the same graph the map sizes every member
     by the betweenness the bridges answer gives them, so both rank the brokers alike. The second
-    case lowers the analyses' limit to reach the sampled regime on a small graph."""
+    case lowers the limit to reach the estimated regime on a small graph."""
     from seed.generator import generate_cluster
 
-    monkeypatch.setattr(analyses, "EXACT_BETWEENNESS_LIMIT", exact_limit)
-    monkeypatch.setattr(analyses, "BETWEENNESS_SAMPLE", sample)
+    policy = analyses.BetweennessPolicy(exact_limit=exact_limit, epsilon=0.01, delta=0.1)
+    monkeypatch.setattr(analyses, "betweenness_policy", lambda: policy)
     doc, _facts = generate_cluster(members=60, seed=42)
     view = _FixedView(project(1, doc))
     members = sorted(view.current().members.nodes)
-    sampled = sample if len(members) > exact_limit else None
+    estimated = len(members) > exact_limit
 
     answer = analyses.bridges(view, limit=len(members))
-    assert answer.betweenness_sampled_sources == sampled
-    policy = analyses.betweenness(view)
-    assert policy.sampled_sources == sampled
-    assert dict(policy.values) == {b.id: b.betweenness for b in answer.items}  # the same numbers
+    assert answer.betweenness_method == ("kadabra" if estimated else "exact")
+    assert answer.betweenness_sampled_sources is None
+    policy_values = analyses.betweenness(view)
+    assert (policy_values.epsilon is not None) == estimated
+    assert dict(policy_values.values) == {b.id: b.betweenness for b in answer.items}  # the same numbers
+    assert (answer.betweenness_note or "").startswith("approximate: each value within ±") == estimated
 
     page = ecosystem_page(view)
     size = {n["id"]: n["value"] for n in page.net.nodes}
@@ -440,7 +438,7 @@ def test_map_node_sizes_are_the_betweenness_of_the_bridges_answer(
     assert [m for m in sorted(members, key=lambda m: (-size[m], m)) if size[m] > 0] == [
         b.id for b in answer.items if round(1000 * b.betweenness, 3) > 0
     ]
-    assert ("sampled sources" in page.size_note) == (sampled is not None)
+    assert ("approximate: each value within ±" in page.size_note) == estimated
     # A member's map sizes the people around them by the same numbers (the centre is drawn largest).
     top = answer.items[0].id
     around = {n["id"]: n["value"] for n in member_page(view, top, hops=2).net.nodes if n["id"] != top}

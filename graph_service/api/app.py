@@ -40,6 +40,7 @@ from graph_service.api.routes import (
 )
 from graph_service.api.schemas import Message
 from graph_service.errors import StoreError
+from graph_service.services import background
 from graph_service.services.audit import AuditLog, load_secret
 from graph_service.services.views import ProjectionCache
 from graph_service.settings import Settings, get_settings
@@ -79,7 +80,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             app.state.readiness.ensure(app.state.db)
         except StoreError as exc:  # keep serving: /health says why, requests answer 503 until it is back
             log.warning("Neo4j is not ready at start-up: %s", exc)
+        # The global analyses of a big graph, recomputed in the background after every change.
+        worker = app.state.analyses_worker = background.start(app.state.projection, settings)
         yield
+        if worker is not None:
+            worker.stop()
         if owns_db:
             app.state.db.close()
 

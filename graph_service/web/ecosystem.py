@@ -33,7 +33,7 @@ from graph_service.web.colours import (
     subsector_colour,
     subsector_name,
 )
-from graph_service.web.maps.analyses import MapAnalyses, communities, map_analyses, ties
+from graph_service.web.maps.analyses import MapAnalyses, brokerage_note, communities, map_analyses, ties
 from graph_service.web.maps.layout import carry_layout, seeded_layout, separate
 from graph_service.web.maps.model import (
     Colouring,
@@ -223,7 +223,6 @@ def _members_map(
     the strongest brokers first."""
     G, where = data.members, data.community_of
     bc = data.betweenness.values
-    k = data.betweenness.sampled_sources
     notes: list[str] = []
     if len(members) > threshold:
         notes.append(f"Showing the {threshold} strongest brokers of {len(members)} members.")
@@ -249,9 +248,7 @@ def _members_map(
     page.colouring = colouring
     add_members(page, data, members, pos, colour=cols[colouring].colours)
     add_ties(page, data, members, tips=len(members) <= 2500)
-    page.size_note = "Size: brokerage (betweenness on the ties" + (
-        f", estimated from {k} sampled sources)" if k else ")"
-    )
+    page.size_note = brokerage_note(data)
     if overlays:
         apply_overlays(
             page,

@@ -10,7 +10,7 @@ from graph_service.errors import InvalidRequest, NotFound
 from graph_service.services.views import GraphView
 from graph_service.services.visibility import Viewer
 from graph_service.web.colours import subsector_name
-from graph_service.web.maps.analyses import map_analyses
+from graph_service.web.maps.analyses import brokerage_note, map_analyses
 from graph_service.web.maps.layout import spring
 from graph_service.web.maps.model import (
     MapPage,
@@ -120,7 +120,7 @@ def member_page(
         if n != member_id:
             page.links[n] = f"/viz/members/{n}?hops={hops}"
     page.links.pop(member_id, None)
-    page.size_note = "Size: brokerage in the whole cluster (betweenness)"
+    page.size_note = brokerage_note(data, "brokerage in the whole cluster (betweenness)")
     node = G.nodes[member_id]
     page.summary = [
         ("Kind", str(node.get("kind", "")).replace("-", " ")),

@@ -7,12 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from graph_service.analytics import CommunityReport, Matrix
+from graph_service.analytics import Matrix
 from graph_service.analytics.communities import Evidence, Method
 from graph_service.api.deps import ViewDep
 from graph_service.interchange import SubsectorId
 from graph_service.services import analyses
-from graph_service.services.analyses import BridgesAnswer, SubsectorsAnswer, Subset
+from graph_service.services.analyses import BridgesAnswer, CommunitiesAnswer, SubsectorsAnswer, Subset
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
 
@@ -27,7 +27,7 @@ def subset_params(
 SubsetDep = Annotated[Subset, Depends(subset_params)]
 
 
-@router.get("/communities", response_model=CommunityReport)
+@router.get("/communities", response_model=CommunitiesAnswer)
 def communities(
     view: ViewDep,
     where: SubsetDep,
@@ -36,9 +36,11 @@ def communities(
                     "the projection); 'ties': ties only.")] = "all",
     method: Annotated[Method, Query(
         description="'leiden' (connected communities, Traag et al. 2019) or 'louvain'.")] = "leiden",
-) -> CommunityReport:
+) -> CommunitiesAnswer:
     """Communities (Leiden by default, seed 42) with their subsector mix, the modularity of the
-    partition on the graph partitioned, and NMI against subsectors."""
+    partition on the graph partitioned, and NMI against subsectors; ``as_of``: the graph they
+    were computed on (on a big graph the background's latest, "updating" while a newer one is
+    being computed)."""
     return analyses.communities(view, where, evidence=evidence, method=method)
 
 
@@ -60,5 +62,8 @@ def bridges(
 ) -> BridgesAnswer:
     """Members ranked by brokerage (betweenness, Burt's constraint and effective size,
     Gould-Fernandez roles), the bridge ties, the articulation points, and who links the
-    creative sector to each other cluster."""
+    creative sector to each other cluster. ``betweenness_method`` says how betweenness was found:
+    "exact", or "kadabra" above the exact limit, when ``betweenness_note`` states the bound
+    ("approximate: each value within ±epsilon of the exact normalised betweenness with
+    probability 1 - delta"); ``as_of``: the graph it was computed on."""
     return analyses.bridges(view, where, limit=limit)

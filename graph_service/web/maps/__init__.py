@@ -11,7 +11,7 @@ loads vis-network and Bootstrap from CDNs.
   ``/analytics/bridges``, communities), memoised on the view, as one :class:`MapAnalyses`.
 * :mod:`.model`: the page model and the node/edge builders.
 * :mod:`.layout`: seeded layouts computed on the server (the browser only draws them,
-  ``physics: false``): :func:`~.layout.community_layout` lays out each Louvain community with a
+  ``physics: false``): :func:`~.layout.community_layout` lays out each Leiden community with a
   spring layout and places the communities by a spring layout of the graph of communities,
   pushed apart so they do not overlap.
 * :mod:`.overlays`: "extra nodes and edges with a style" (proposed introductions as dashed

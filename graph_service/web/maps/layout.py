@@ -38,6 +38,8 @@ import networkx as nx
 import numpy as np
 import numpy.typing as npt
 
+from graph_service.analytics import detect_communities
+
 __all__ = ["GAP", "NUDGE", "SPACING", "Carried", "Positions", "carry_layout", "community_layout",
            "seeded_layout", "separate", "spring"]
 
@@ -57,7 +59,7 @@ def community_layout(
     """Positions (pixels) for the nodes of ``groups``: each group laid out on its own, groups
     placed by the ties between them and pushed apart until they do not overlap.
 
-    ``groups`` partition the nodes to place (e.g. Louvain communities); one-member groups (no
+    ``groups`` partition the nodes to place (e.g. Leiden communities); one-member groups (no
     ties) go on a grid under the rest. Deterministic for a given ``seed`` and group order.
     Cost: a spring layout per group plus one of the graph of groups, so it stays well under a
     second at 2,000 members where a spring layout of the whole graph takes ~10 s.
@@ -156,16 +158,16 @@ def seeded_layout(
     """The seeded layout of ``members`` (of the ties graph ``T``): their communities
     (``community_of``; a member without one is a group of its own) laid out as groups by
     :func:`community_layout`, largest first; or, when they are all one community (a drill-down
-    into it), its own sub-communities (Louvain, ``seed``)."""
+    into it), its own sub-communities (:func:`~graph_service.analytics.detect_communities`, the
+    communities function of the analyses: Leiden on the ties among them, ``seed``)."""
     chosen = sorted(members)
     groups: dict[str, list[str]] = {}
     for n in chosen:
         groups.setdefault(community_of.get(n, n), []).append(n)
     sub = T.subgraph(chosen)
     if len(groups) == 1 and len(chosen) > 2:
-        parts = nx.community.louvain_communities(sub, weight="weight", seed=seed)
-        ordered = sorted((sorted(p) for p in parts), key=lambda p: (-len(p), p[0]))
-        return community_layout(sub, ordered, seed=seed)
+        found = detect_communities(sub, evidence="ties", seed=seed).communities  # sorted: largest first
+        return community_layout(sub, [list(c.members) for c in found], seed=seed)
     ordered = sorted(groups.values(), key=lambda g: (-len(g), g[0]))
     return community_layout(sub, ordered, seed=seed)
 

@@ -208,7 +208,7 @@ def add_node(net: Any, ident: str, **opts: Any) -> None:
 def community_colouring(
     communities: Sequence[Community], nodes: Iterable[str], where: Mapping[str, str]
 ) -> Colouring:
-    """Colour ``nodes`` by Louvain community (``where``: member -> community id)."""
+    """Colour ``nodes`` by Leiden community (``where``: member -> community id)."""
     nodes = list(nodes)
     present = {where.get(n) for n in nodes}
     colour_of: dict[str, str] = {}
@@ -230,7 +230,7 @@ def community_colouring(
     colours = {n: colour_of.get(where.get(n, ""), NO_TIES_COLOUR) for n in nodes}
     if any(c == NO_TIES_COLOUR for c in colours.values()):
         legend.append(("no ties (a community of one)", NO_TIES_COLOUR))
-    return Colouring("Community (Louvain)", colours, tuple(legend))
+    return Colouring("Community (Leiden)", colours, tuple(legend))
 
 
 def subsector_colouring(G: nx.Graph[str], nodes: Iterable[str]) -> Colouring:
