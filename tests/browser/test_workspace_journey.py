@@ -16,7 +16,10 @@ server's real Neo4j and a real SMTP server on 127.0.0.1 (aiosmtpd, tests/smtp.py
    name; that member (another browser) confirms it;
 5. a forged form on another origin (a second local port) posts to the desk in the manager's
    browser: refused, nothing changed;
-6. across the journey no request of any tab leaves 127.0.0.1 and no tab logs a console error.
+6. across the journey no request of any tab leaves 127.0.0.1 and no tab logs a console error; the
+   pages that only a record or a link of the journey opens (the mailed link's page, a tender's and
+   an event's page, the printed table plan, the import's result, the profile form, the refusal)
+   pass axe's serious checks (tests/browser/test_accessibility.py opens the others).
 
 Screenshots ``journey-NN-*`` in test-artifacts/browser/ (docs/workspace.md shows them, copied by
 scripts/workspace_screenshots.sh). The only writes outside the pages are the live app's SMTP
@@ -39,6 +42,7 @@ import openpyxl
 import pytest
 
 from tests.browser import test_sessions_browser as sessions
+from tests.browser.axe import audit, describe, serious
 from tests.browser.conftest import LiveServer, Tab, watch
 from tests.browser.test_desk_introductions_browser import _map_edges, _tied
 from tests.browser.test_desk_tenders_events_browser import _api, _pdf, _squash
@@ -73,6 +77,7 @@ class Journey:
         self.open_tab = open_tab
         self.tabs: list[Tab] = []
         self.step = 0
+        self.inaccessible: list[str] = []
 
     def person(self, key: str | None = None, next_path: str = "/") -> Tab:
         t = self.open_tab(key, next_path)
@@ -87,7 +92,16 @@ class Journey:
         t.screenshot(name, **kwargs)
         return name
 
+    def accessible(self, t: Tab) -> None:
+        """axe's serious and critical findings on the page as it stands, kept for the end (pages the
+        accessibility test does not open: they need a record or a link the journey made)."""
+        found = serious(audit(t.page))
+        if found:
+            self.inaccessible.append(f"{t.page.url}:\n{describe(found)}")
+            print(f"\naccessibility: {self.inaccessible[-1]}")  # seen even when a later step fails
+
     def assert_clean(self) -> None:
+        assert not self.inaccessible, "\n".join(self.inaccessible)
         for t in self.tabs:
             assert not t.foreign_requests(), f"requests left 127.0.0.1: {t.foreign_requests()}"
             assert not t.errors, f"console errors: {t.errors}"
@@ -183,6 +197,7 @@ def _introductions(j: Journey, manager: Tab, smtp: SmtpServer) -> tuple[str, str
     assert by_mail.page.inner_text("h1") == f"Meet {names[b]}?"
     assert by_mail.page.locator("header .who").count() == 0  # nobody is logged in
     j.shot(by_mail, "mailed-link")
+    j.accessible(by_mail)
     by_mail.page.click("form.answer-form button")
     by_mail.page.wait_for_url(accept + "?done=1")
     assert by_mail.page.inner_text("h1") == f"Thank you, {names[a]}"
@@ -247,6 +262,7 @@ def _tender_and_event(j: Journey, manager: Tab, attendees: list[str], made: dict
     assert _notice(page).startswith("The team is saved onto the project: ")
     assert [n.strip() for n in page.locator("#saved-team .party-name").all_inner_texts()] == team
     j.shot(manager, "tender-saved", full_page=True)
+    j.accessible(manager)
 
     # An event, its attendees registered by name, seated at tables of three, the plan printed.
     page.goto(f"{url}/desk/events")
@@ -269,8 +285,10 @@ def _tender_and_event(j: Journey, manager: Tab, attendees: list[str], made: dict
     seated = sorted(n.strip() for n in page.locator("article.table-card .party-name").all_inner_texts())
     assert seated == sorted(attendees)
     j.shot(manager, "event-tables", full_page=True)
+    j.accessible(manager)
     with page.expect_navigation():
         page.click("text=Print the table plan")
+    j.accessible(manager)
     j.step += 1
     pages, text = _pdf(manager, f"journey-{j.step:02d}-table-plan")
     assert pages >= 1 and "Journey round table: museums and games" in text
@@ -309,6 +327,7 @@ def _data(j: Journey, manager: Tab, tmp_path: Path) -> None:
     page.wait_for_url(re.compile(r".*/desk/data/imported/"))
     assert "is imported" in page.locator("h1").inner_text()
     j.shot(manager, "import-done", full_page=True)
+    j.accessible(manager)
     page.goto(f"{j.url}/desk/members?q=Journey+Moselle")
     assert IMPORTED_NAME in page.locator("table.members-list").inner_text()
 
@@ -338,6 +357,7 @@ def _member_profile_and_tie(j: Journey, member: Tab, me: str, other: dict[str, A
     page.fill("#city", "Echternach")
     page.fill("#description", "Sound and light for museums & games")
     j.shot(member, "me-edit", full_page=True)
+    j.accessible(member)
     page.click("main button[type=submit]")
     page.wait_for_url(f"{url}/me?done=profile")
     assert _notice(page) == "Your profile is saved."
@@ -384,6 +404,7 @@ def _forged(j: Journey, manager: Tab, other_site: str, member: str,
     forged.page.wait_for_load_state()
     assert "another site" in forged.page.inner_text("body")
     j.shot(forged, "forged-refused")
+    j.accessible(forged)
     assert _api(j.live_server, "GET", f"/api/v1/members/{member}") == before  # nothing changed
     # The refused navigation is the one error Chromium logs; other origins were never asked.
     assert [e for e in forged.errors if "status of 403" not in e] == [], forged.errors
