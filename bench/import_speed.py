@@ -186,6 +186,14 @@ def bulk(ties: int, work: Path, table: list[tuple[str, str]]) -> None:
                   f"{result.seconds:.1f} s ({phases})"))
 
 
+class Table(list[tuple[str, str]]):
+    """The rows of the markdown table, each also printed as soon as it is measured."""
+
+    def append(self, row: tuple[str, str]) -> None:
+        print(f"| {row[0]} | {row[1]} |", flush=True)
+        super().append(row)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--members", type=int, nargs="*", default=[20_000, 100_000])
@@ -195,7 +203,7 @@ def main() -> None:
     args = parser.parse_args()
     bench_settings(Path(tempfile.gettempdir()))  # the settings are valid before anything starts
 
-    table: list[tuple[str, str]] = []
+    table = Table()
     with tempfile.TemporaryDirectory(prefix="gs-bench-imports-") as tmp:
         work = Path(tmp)
         for n in args.members:

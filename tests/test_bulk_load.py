@@ -22,7 +22,7 @@ from graph_service.services import bulk_load
 from graph_service.services.imports import read_document_file
 from graph_service.services.views import ProjectionCache
 from graph_service.settings import PROJECT_ROOT, Settings
-from graph_service.store import documents
+from graph_service.store import changes, documents
 from graph_service.store.database import Database
 from graph_service.store.graph import count_nodes
 from graph_service.store.readiness import Readiness
@@ -73,6 +73,8 @@ def test_csv_files_have_typed_headers_and_the_document(tmp_path: Path) -> None:
     assert knows[0] == '":START_ID(Party)",":END_ID(Party)","strength:double","since:date","confirmed:boolean"'
     assert knows[1] == '"m-001","m-002",0.8,"2022-01-10","true"'
     assert knows[2] == '"m-002","m-003",0.4,,"true"'  # no since: an empty cell, no property
+    shards = (tmp_path / "change-shards.csv").read_text(encoding="utf-8").splitlines()
+    assert shards == ['":ID(ChangeShard)",":LABEL","id:long","n:long"', '0,"ChangeShard",0,3', '1,"ChangeShard",1,0']
     assert files.node_count == 12 + len(doc.skills) + 4 + 1 + 1 + 1 + 1 + 2 + 1  # + the 2 shards and the mark
 
 
@@ -89,7 +91,7 @@ def test_a_bulk_load_gives_what_an_online_import_gives(own_server: Settings, db:
         Readiness().ensure(target)
         view = ProjectionCache(target)
         assert view.current().document.members == []
-        version = target.version()
+        version, counters = target.version(), changes.positions(target)
 
         result = bulk_load.bulk_load(own_server, draft, log=print)
         assert result.nodes > len(online.members) and set(result.phases) == {"convert", "stop", "import", "start",
@@ -98,6 +100,8 @@ def test_a_bulk_load_gives_what_an_online_import_gives(own_server: Settings, db:
         assert count_nodes(target) == count_nodes(db)
         assert documents.unfinished_import(target) is None
         assert target.version() > version
+        after = changes.positions(target)  # the counters go on from the old graph's numbers
+        assert len(after) == len(counters) and all(a >= b for a, b in zip(after, counters, strict=True))
         assert len(view.current().document.members) == len(online.members)  # a full read after the load
 
         # The schema is in place: a second member with a taken id is refused by the constraint,

@@ -148,20 +148,24 @@ class _Writer:
 
     def nodes(self, name: str, labels: str, group: str, records: Sequence[Mapping[str, Any]]) -> None:
         """Nodes of ``labels`` (``A;B``) whose ids are unique within ``group``; the other columns
-        are the union of the records' keys, typed by the first value that is not None."""
+        are the union of the records' keys, typed by the first value that is not None. A string id
+        is the importer's id column (and the ``id`` property); any other id is a typed property
+        beside an unnamed id column (the importer would store it as a string)."""
         if not records:
             return
+        string_ids = all(isinstance(r["id"], str) for r in records)
         keys: dict[str, str] = {}
         for r in records:
             for k, v in r.items():
-                if k != "id" and v is not None and k not in keys:
+                if (k != "id" or not string_ids) and v is not None and k not in keys:
                     keys[k] = _type_of(v)
         for r in records:  # columns that are None everywhere
             for k in r:
                 if k != "id":
                     keys.setdefault(k, "string")
         columns = list(keys)
-        header = [f"id:ID({group})", ":LABEL", *(f"{k}:{t}" for k, t in keys.items())]
+        header = [f"id:ID({group})" if string_ids else f":ID({group})", ":LABEL",
+                  *(f"{k}:{t}" for k, t in keys.items())]
         path, count = self._write(name, header, ([r["id"], labels, *(r.get(k) for k in columns)] for r in records))
         self.files.nodes.append((labels, path))
         self.files.node_count += count
