@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test check setup neo4j chromium seed serve bench clean-data help
+.PHONY: run test check setup neo4j chromium redis seed serve bench clean-data help
 
 help:
 	@echo "make run    set up, start Neo4j, seed the cluster (if empty), serve the API on http://$(HOST):$(PORT)"
@@ -35,12 +35,16 @@ run: setup neo4j
 chromium:
 	@test -x /usr/bin/chromium || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium; }
 
+# Several workers share sessions and rate limits through Debian's redis-server (tests/test_workers.py).
+redis:
+	@test -x /usr/bin/redis-server || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends redis-server; }
+
 # Static checks: lint and format rules on the whole tree, strict types on the package and the generator.
 check: setup
 	$(BIN)/ruff check graph_service seed tests bench scripts
 	$(BIN)/mypy
 
-test: check neo4j chromium
+test: check neo4j chromium redis
 	$(BIN)/python -m pytest
 
 clean-data:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -130,11 +131,30 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     _add_docs_pages(app)
 
     app.add_middleware(AuditTrail, log=app.state.audit)
+    if settings.development:  # which worker answered (tests/test_workers.py); never in production
+        app.add_middleware(_ServedBy)
     app.add_middleware(BodyLimit, default=settings.max_body_bytes,
                        limits={"/api/v1/import": settings.max_import_bytes,
                                # the desk's upload: the file within the import's limit, and its form
                                "/desk/data/preview": settings.max_import_bytes + (1 << 20)})
     return app
+
+
+class _ServedBy:
+    """Adds ``X-Served-By: <pid>`` to every answer (development mode only)."""
+
+    def __init__(self, app: Any):
+        self.app = app
+        self.header = (b"x-served-by", str(os.getpid()).encode())
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        async def tagged(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], self.header]
+            await send(message)
+
+        await self.app(scope, receive, tagged if scope["type"] == "http" else send)
 
 
 def _add_docs_pages(app: FastAPI) -> None:

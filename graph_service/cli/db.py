@@ -121,13 +121,19 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
     seed_if_empty: Annotated[bool, typer.Option("--seed-if-empty", help="Seed the default cluster first "
                                                 "when the graph has no members.")] = False,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes. Above 1, browser sessions and "
+                                         "rate limits are shared through Redis: GRAPH_SERVICE_REDIS_URL, else a "
+                                         "local redis-server started (and stopped) with the service.")] = 1,
 ) -> None:
     """Serve the HTTP API (OpenAPI docs at /docs); starts the managed Neo4j first when needed."""
+    import os
+
     import uvicorn
 
     from graph_service.api.app import create_app
     from graph_service.cli.data import seed_graph
     from graph_service.errors import ConfigurationError
+    from graph_service.redis_server import LocalRedis, RedisServerError
 
     config = settings()
     try:  # before anything starts: no manager key outside development mode is a refusal
@@ -145,4 +151,25 @@ def serve(
                   f"http://{host}:{port}/login (or send it as 'Authorization: Bearer <key>').", highlight=False)
     # No access log: its lines hold request paths, and paths hold member ids. The audit log
     # (pseudonymous) records every request instead; see docs/privacy.md.
-    uvicorn.run(application, host=host, port=port, log_level="info", access_log=False)
+    if workers == 1:
+        uvicorn.run(application, host=host, port=port, log_level="info", access_log=False)
+        return
+    application.state.db.close()  # built only to refuse early; each worker builds its own
+    local = None
+    if not config.redis_url:
+        local = LocalRedis(config.home)
+        try:
+            os.environ["GRAPH_SERVICE_REDIS_URL"] = local.start()
+        except RedisServerError as exc:
+            raise fail(f"--workers {workers} needs a Redis shared by the workers. {exc}", code=2) from None
+        out.print(f"Sessions and rate limits in a local redis-server on 127.0.0.1:{local.port} "
+                  f"(under {local.dir}, stopped with the service)", highlight=False)
+    out.print(f"{workers} worker processes", highlight=False)
+    try:
+        # A worker's start (imports, the schema check) takes seconds on a busy machine: uvicorn's 5 s
+        # default would kill and restart it again and again.
+        uvicorn.run("graph_service.api.app:create_app", factory=True, workers=workers, host=host, port=port,
+                    log_level="info", access_log=False, timeout_worker_healthcheck=120)
+    finally:
+        if local is not None:
+            local.stop()

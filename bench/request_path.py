@@ -1,0 +1,185 @@
+"""The request path: what one authenticated request costs through HTTP, apart from its answer.
+
+    .venv/bin/python bench/request_path.py [--requests 3000] [--rounds 3] [--keys 20]
+                                           [--profile FILE] [--compare-key-cache]
+
+A throw-away managed Neo4j (temporary home, free ports) gets the seed cluster (``seed/cluster.json``,
+300 members). The API runs in its own uvicorn process (one worker, as ``bench/load.py`` starts it:
+development mode, rate limits lifted so that they do not shape the figures). ``--keys`` member keys
+are made through ``POST /api/v1/keys``. Then one client with one keep-alive connection (httpx)
+sends, in ``--rounds`` rounds, ``--requests`` requests of each kind, one after the other:
+
+* ``GET /health``: no authentication, no audit line, the floor of the HTTP stack;
+* ``GET /api/v1/subsectors`` without a key: refused with 401 (an audit line, no key lookup);
+* ``GET /api/v1/subsectors`` with a member key and with the manager key;
+* ``GET /api/v1/members/{id}/recommendations`` by members for themselves (the keys in turn).
+
+Rounds interleave the kinds, so that a burst of load from other processes on the machine spreads
+over all of them. Prints, per kind, p50, p99 and max over every request, the median of each round's
+p50 and p99, and the load average (1 min) before and after; markdown for docs/benchmarks.md.
+
+``--compare-key-cache`` runs two API processes side by side on the same database, one trusting a
+key for 1 s after its lookup (the default) and one looking every key up in Neo4j
+(``GRAPH_SERVICE_KEY_CACHE=0``, as before the cache), the rounds in turn, so that both see the
+same load.
+
+``--profile FILE`` samples the server with py-spy (every thread, wall clock, idle frames dropped)
+during the recommendation requests of the first round and writes the collapsed stacks to FILE; the
+summary printed after it names the functions with the most samples (own and cumulative).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from contextlib import ExitStack
+from pathlib import Path
+
+import httpx2 as httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
+from common import percentile, temporary_database  # noqa: E402  # after sys.path is set
+from load import SEED_FILE, api_process  # noqa: E402  # after sys.path is set
+
+from graph_service.interchange import Document  # noqa: E402  # after sys.path is set
+from graph_service.store import documents  # noqa: E402  # after sys.path is set
+
+Request = Callable[[httpx.Client, int], httpx.Response]
+
+
+def kinds(manager: str, keys: list[tuple[str, str]]) -> dict[str, Request]:
+    """The requests measured: name -> send(client, i)."""
+    as_manager = {"Authorization": f"Bearer {manager}"}
+    member_headers = [({"Authorization": f"Bearer {k}"}, m) for k, m in keys]
+
+    def recommend(c: httpx.Client, i: int) -> httpx.Response:
+        headers, member = member_headers[i % len(member_headers)]
+        return c.get(f"/api/v1/members/{member}/recommendations", headers=headers)
+
+    return {
+        "GET /health (no authentication, no audit line)": lambda c, i: c.get("/health"),
+        "GET /api/v1/subsectors without a key (401)": lambda c, i: c.get("/api/v1/subsectors"),
+        "GET /api/v1/subsectors, member key": lambda c, i: c.get(
+            "/api/v1/subsectors", headers=member_headers[i % len(member_headers)][0]),
+        "GET /api/v1/subsectors, manager key": lambda c, i: c.get("/api/v1/subsectors", headers=as_manager),
+        "GET /api/v1/members/{id}/recommendations, the member's own key": recommend,
+    }
+
+
+EXPECTED = {"GET /api/v1/subsectors without a key (401)": 401}
+
+
+def run(client: httpx.Client, send: Request, n: int, expected: int) -> list[float]:
+    out = []
+    for i in range(n):
+        began = time.perf_counter()
+        r = send(client, i)
+        out.append((time.perf_counter() - began) * 1000)
+        if r.status_code != expected:
+            raise RuntimeError(f"{r.request.url} answered {r.status_code}: {r.text[:300]}")
+    return out
+
+
+def profile_summary(path: Path, top: int = 25) -> str:
+    """The functions with the most samples in py-spy's collapsed stacks (own, and anywhere on the stack)."""
+    own: Counter[str] = Counter()
+    anywhere: Counter[str] = Counter()
+    total = 0
+    for line in path.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        n = int(count)
+        frames = [f.split(" (")[0] + " (" + f.split(" (")[-1].split(":")[0].rsplit("/", 1)[-1] + ")"
+                  for f in stack.split(";")[1:]]  # the first frame names the thread
+        total += n
+        if frames:
+            own[frames[-1]] += n
+        for f in set(frames):
+            anywhere[f] += n
+    lines = [f"{total} samples", "cumulative:"]
+    lines += [f"  {100 * c / total:5.1f}%  {f}" for f, c in anywhere.most_common(top)]
+    lines += ["own:"] + [f"  {100 * c / total:5.1f}%  {f}" for f, c in own.most_common(top)]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=3000, help="requests of each kind per round")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--keys", type=int, default=20, help="member keys, used in turn")
+    parser.add_argument("--profile", type=Path, default=None, help="py-spy's collapsed stacks go here")
+    parser.add_argument("--compare-key-cache", action="store_true",
+                        help="two servers side by side, rounds in turn: the key cache on (1 s) and off")
+    args = parser.parse_args()
+
+    doc = Document.model_validate_json(SEED_FILE.read_text(encoding="utf-8"))
+    visible = sorted(m.id for m in doc.members if m.visibility != "private")
+    with tempfile.TemporaryDirectory(prefix="gs-request-path-") as tmp, \
+            temporary_database(Path(tmp) / "db", heap="1g", pagecache="512m") as db:
+        documents.import_document(db, doc, replace=True, batch_size=db.settings.import_batch_size)
+        home = Path(tmp) / "api"
+        home.mkdir()
+        manager = "bench-manager-key-" + os.urandom(12).hex()
+        variants = [("", {})]
+        if args.compare_key_cache:  # the same requests against a server that looks every key up
+            variants = [("key cache 1 s: ", {"GRAPH_SERVICE_KEY_CACHE": "1"}),
+                        ("key cache off: ", {"GRAPH_SERVICE_KEY_CACHE": "0"})]
+        with ExitStack() as stack:
+            servers = []
+            for label, env in variants:
+                os.environ.update(env)
+                base, pid = stack.enter_context(api_process(db, home, manager))
+                servers.append((label, pid, stack.enter_context(httpx.Client(base_url=base, timeout=180))))
+            keys = []
+            for i, member in enumerate(visible[: args.keys]):
+                r = servers[0][2].post("/api/v1/keys", headers={"Authorization": f"Bearer {manager}"},
+                                       json={"role": "member", "member": member, "name": f"request path {i}"})
+                r.raise_for_status()
+                keys.append((r.json()["key"], member))
+            plan = kinds(manager, keys)
+            for _label, _pid, client in servers:  # warm-up: the projection, the recommender's index, the pool
+                for name, send in plan.items():
+                    run(client, send, 200, EXPECTED.get(name, 200))
+            load_before = os.getloadavg()
+            samples: dict[str, list[float]] = {}
+            per_round: dict[str, list[tuple[float, float]]] = {}
+            for round_ in range(args.rounds):
+                for label, pid, client in servers:
+                    for name, send in plan.items():
+                        spy = None
+                        if args.profile and round_ == 0 and "recommendations" in name and not label.endswith("off: "):
+                            spy_exe = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+                            spy = subprocess.Popen([spy_exe, "record", "-p", str(pid), "-o", str(args.profile),
+                                                    "-f", "raw", "-r", "250", "--nonblocking"],
+                                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            time.sleep(1.0)
+                        ms = run(client, send, args.requests, EXPECTED.get(name, 200))
+                        if spy is not None:
+                            spy.send_signal(2)
+                            spy.wait(timeout=60)
+                        samples.setdefault(label + name, []).extend(ms)
+                        per_round.setdefault(label + name, []).append((statistics.median(ms), percentile(ms, 99)))
+            load_after = os.getloadavg()
+
+    print(f"One uvicorn worker per server, one keep-alive client, {args.rounds} rounds of {args.requests:,} "
+          f"requests of each kind; load average (1 min) {load_before[0]:.1f} before, {load_after[0]:.1f} after "
+          f"({os.cpu_count()} cores).\n")
+    print("| request | p50 | p99 | max | round p50s | round p99s |\n|---|---|---|---|---|---|")
+    for name, ms in samples.items():
+        rounds = per_round[name]
+        print(f"| {name} | {statistics.median(ms):.2f} ms | {percentile(ms, 99):.2f} ms | {max(ms):.1f} ms | "
+              + ", ".join(f"{a:.2f}" for a, _ in rounds) + " | " + ", ".join(f"{b:.2f}" for _, b in rounds) + " |")
+    if args.profile:
+        print("\n" + profile_summary(args.profile))
+
+
+if __name__ == "__main__":
+    main()
