@@ -62,6 +62,7 @@ __all__ = [
     "compute_globals",
     "serve",
     "BRIDGES_LIMIT",
+    "every_broker",
 ]
 
 T = TypeVar("T")
@@ -355,3 +356,14 @@ def bridges(view: GraphView, where: Subset = WHOLE, *, limit: int = 20, seed: in
 
     answer, as_of = _answer(view, _bridges_key(where, seed, policy), compute)
     return replace(answer, items=answer.items[:limit], as_of=as_of)
+
+
+def every_broker(view: GraphView, *, seed: int = 42) -> BrokerageReport:
+    """Every member of the view described as a broker (betweenness, constraint, roles), not only
+    the first :data:`BRIDGES_LIMIT`: what the network exports hold for each node. The same
+    betweenness as :func:`bridges` and the maps."""
+    centrality = betweenness(view, seed=seed)
+    return view.memo(
+        ("every_broker", seed, centrality.epsilon, centrality.sampled_sources),
+        lambda p: brokers(p.members, limit=max(1, p.members.number_of_nodes()), seed=seed,
+                          centrality=centrality, ties=ties(view)))

@@ -178,8 +178,8 @@ def gather(view: GraphView, *, day: dt.date | None = None) -> ExportData:
     community_of = {n: c.id for c in found.communities for n in c.members}
     brokerage: dict[str, Brokerage] = {}
     if members:
-        report = analyses.bridges(view, limit=len(members))
-        brokerage = {b.id: Brokerage(b.betweenness, b.constraint, dominant_role(b.roles)) for b in report.items}
+        report = analyses.every_broker(view)
+        brokerage = {b.id: Brokerage(b.betweenness, b.constraint, dominant_role(b.roles)) for b in report.brokers}
     positions = _map_positions(view) if members else {}
     organisations = sorted(n for n, d in G.nodes(data=True) if d.get("node_type") == "organisation")
     positions = {**positions, **_organisation_positions(G, organisations, positions)}
