@@ -48,7 +48,6 @@ sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 from common import free_port, percentile, temporary_database  # noqa: E402  # after sys.path is set
 
 from graph_service.interchange import Document  # noqa: E402  # after sys.path is set
-from graph_service.services.imports import read_document_file  # noqa: E402  # after sys.path is set
 from graph_service.store import documents  # noqa: E402  # after sys.path is set
 from graph_service.store.database import Database  # noqa: E402  # after sys.path is set
 
@@ -68,7 +67,7 @@ PATHS = {
 # -- the server -----------------------------------------------------------------------------------
 def seed_document(members: int) -> Document:
     if members == 300:
-        return read_document_file(SEED_FILE)
+        return Document.model_validate_json(SEED_FILE.read_bytes())
     from seed.generator import generate_cluster
 
     return generate_cluster(members=members, seed=42)[0]
