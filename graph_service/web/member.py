@@ -49,12 +49,12 @@ def member_page(
     hops: int = 1,
     overlays: Sequence[Overlay] = (),
     max_nodes: int = MAX_NEIGHBOURHOOD,
-    viewer: Viewer | None = None,
+    links_for: Viewer | None = None,
 ) -> MapPage:
     """A member's ties, one or two hops out, the member in the middle; drawn on ``view``, so
-    members the viewer may not see and unconfirmed ties are not there at all. ``viewer``: who is
-    looking (by default the view's own viewer, which a shared view names only by role), for the
-    links only they may follow."""
+    members the viewer may not see and unconfirmed ties are not there at all. ``links_for``: who
+    is looking, for the links only they may follow (by default the view's own viewer, which a
+    shared view names only by role); what the page shows is the view's alone."""
     if hops not in (1, 2):
         raise InvalidRequest("hops", "1 or 2")
     G = view.current().members
@@ -131,7 +131,7 @@ def member_page(
     page.nav = nav_links(view.viewer.role) + [
         ("1 hop", f"/viz/members/{member_id}?hops=1"),
         ("2 hops", f"/viz/members/{member_id}?hops=2"),
-        *_own_links(viewer or view.viewer, member_id, name),
+        *_own_links(links_for or view.viewer, member_id, name),
     ]
     if overlays:
         apply_overlays(

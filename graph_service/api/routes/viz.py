@@ -123,7 +123,8 @@ def member_map(
     proposed: Proposed = None,
 ) -> HTMLResponse:
     """A member's neighbourhood, one or two hops out (private profiles left out)."""
-    page = member_page(view, member_id, hops=hops, overlays=_overlays(view, proposed), viewer=principal.viewer)
+    page = member_page(view, member_id, hops=hops, overlays=_overlays(view, proposed),
+                       links_for=principal.viewer)
     return _html(render_map(page))
 
 
