@@ -33,12 +33,18 @@ def _api(live_server: LiveServer, path: str, body: Any = None, method: str = "GE
 
 
 @pytest.fixture
-def smtp(live_server: LiveServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpServer]:
+def smtp(live_server: LiveServer) -> Iterator[SmtpServer]:
     """A real SMTP server, and the live app's settings pointed at it (for this test only)."""
     app = live_server.server.config.app
     with smtp_server() as server:
-        monkeypatch.setattr(app.state, "settings", server.settings(app.state.settings))
-        yield server
+        # Saved and put back by hand: pytest's monkeypatch deletes the attribute of a Starlette
+        # State on undo instead of restoring it, which left the live app without settings.
+        before = app.state.settings
+        app.state.settings = server.settings(before)
+        try:
+            yield server
+        finally:
+            app.state.settings = before
 
 
 def _pair(live_server: LiveServer) -> tuple[str, str]:
