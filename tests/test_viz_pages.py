@@ -396,6 +396,7 @@ class _FixedView(GraphView):
     def __init__(self, projection: Projection) -> None:
         super().__init__(memo_size=64)
         self._projection = projection
+        self._advance(projection, None)  # the memo's stamp: this projection, read whole
 
     def current(self) -> Projection:
         return self._projection
