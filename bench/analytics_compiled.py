@@ -152,7 +152,8 @@ def _error(values: Any, exact: Any) -> str:
     diffs = [abs(values[v] - exact[v]) for v in exact]
     top = set(sorted(exact, key=lambda v: (-exact[v], v))[:20])
     found = set(sorted(values, key=lambda v: (-values[v], v))[:20])
-    return f"max {max(diffs):.2e}, mean {statistics.fmean(diffs):.1e}, top 20 {len(top & found)}/20"
+    return (f"max {max(diffs):.2e}, mean {statistics.fmean(diffs):.1e}, top 20 {len(top & found)}/20, "
+            f"sum {sum(values.values()):.3f} (exact {sum(exact.values()):.3f})")
 
 
 def service(members: int, p: Any, epsilon: float) -> None:

@@ -141,7 +141,7 @@ class Settings(BaseSettings):
                     "above, KADABRA's estimate within GRAPH_SERVICE_BETWEENNESS_EPSILON.",
     )
     betweenness_epsilon: float = Field(
-        default=0.002, gt=0, lt=1, validation_alias=AliasChoices("GRAPH_SERVICE_BETWEENNESS_EPSILON"),
+        default=0.005, gt=0, lt=1, validation_alias=AliasChoices("GRAPH_SERVICE_BETWEENNESS_EPSILON"),
         description="Above the exact limit, every betweenness is within this of the exact normalised value "
                     "(the time grows as 1/epsilon^2) ...",
     )

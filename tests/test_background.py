@@ -1,7 +1,7 @@
 """The global analyses computed in the background (graph_service/services/background.py), against
 the real Neo4j: the same answers as on the request for the hand-known graphs, recomputed after a
 write, and a request never waits for a recomputation (the worker is held at a gate while the
-request runs, so "never waits" is an event, not a timing)."""
+requests run, so "never waits" is an event, not a timing)."""
 
 from __future__ import annotations
 
@@ -95,11 +95,15 @@ def test_a_write_is_recomputed_and_no_request_waits_for_it(db: Database, setting
         monkeypatch.setattr(analyses, "compute_globals", gated)
         r = client.post("/api/v1/import", json={"ties": [_knows("p1", "q4")]})  # a second way across
         assert r.status_code == 200, r.text
+        # The first answer after the write: the latest completed one, said to be updating.
+        first = client.get("/api/v1/analytics/bridges").json()
+        assert _without_as_of(first) == _without_as_of(before)
+        assert first["as_of"]["version"] == before["as_of"]["version"] and first["as_of"]["updating"] is True
         assert entered.wait(WAIT), "the worker did not start recomputing after the write"
 
         answers: dict[str, Any] = {}
 
-        def ask() -> None:
+        def ask() -> None:  # while the worker is held inside the recomputation
             answers["bridges"] = client.get("/api/v1/analytics/bridges").json()
             answers["communities"] = client.get("/api/v1/analytics/communities").json()
             answers["report"] = client.get("/report").text

@@ -157,7 +157,8 @@ def detect_communities(
     Modularity (Newman & Girvan 2004; with the resolution gamma of Reichardt & Bornholdt 2006) is
     ``Q = sum_c [ W_c / W - gamma * (S_c / 2W)^2 ]`` over the communities c, where W is the total
     edge weight, W_c the weight of the edges inside c and S_c the sum of the weighted degrees of
-    its members; it equals :func:`networkx.community.modularity` on the partitioned graph.
+    its members; it equals :func:`networkx.community.modularity` on the partitioned graph
+    (computed by igraph, several times faster at 100,000 members).
     """
     if not resolution > 0:
         raise ValueError("resolution must be positive")
@@ -166,18 +167,16 @@ def detect_communities(
     H = community_graph(G, evidence)
     if H.number_of_nodes() == 0:
         return CommunityReport(None, (), 1.0, seed, resolution, method, evidence)
+    indexed = _Indexed(H)
     if method == "leiden":
-        found = _leiden(H, seed=seed, resolution=resolution)
+        found = _leiden(indexed, seed=seed, resolution=resolution)
     else:
         found = [list(p) for p in nx.community.louvain_communities(H, weight="weight", resolution=resolution,
                                                                     seed=seed)]
     parts = sorted((sorted(p) for p in found), key=lambda p: (-len(p), p[0]))
     modularity: float | None = None
     if H.number_of_edges() > 0:
-        score = nx.community.modularity(
-            H, parts, weight="weight", resolution=resolution  # type: ignore[arg-type]  # stubs want sets; lists work
-        )
-        modularity = float(score)
+        modularity = indexed.modularity(parts, resolution)
 
     communities = []
     labels_c: list[int] = []
@@ -202,29 +201,45 @@ def detect_communities(
     return CommunityReport(modularity, tuple(communities), nmi, seed, resolution, method, evidence)
 
 
-def _leiden(H: nx.Graph[str], *, seed: int, resolution: float) -> list[list[str]]:
+class _Indexed:
+    """``H`` as an igraph graph: the nodes sorted, the edges sorted by their ends' positions, with
+    their weights (so the answer does not depend on the order ``H`` was built in)."""
+
+    def __init__(self, H: nx.Graph[str]) -> None:
+        self.nodes = sorted(H.nodes)
+        n = len(self.nodes)
+        index = {v: i for i, v in enumerate(self.nodes)}
+        keyed: list[tuple[int, float]] = []
+        for u, nbrs in adjacency(H).items():
+            i = index[u]
+            for v, d in nbrs.items():
+                j = index[v]
+                if i < j:
+                    keyed.append((i * n + j, float(d.get("weight", 1.0))))
+        keyed.sort()
+        self.graph = ig.Graph(n=n, edges=[divmod(k, n) for k, _w in keyed])
+        self.weights = [w for _k, w in keyed]
+
+    def modularity(self, parts: Sequence[Sequence[str]], resolution: float) -> float:
+        """Weighted modularity of the partition ``parts`` (igraph's, which is networkx's
+        :func:`~networkx.community.modularity` of the same graph and weights, to rounding)."""
+        membership = [0] * len(self.nodes)
+        position = {v: i for i, v in enumerate(self.nodes)}
+        for c, members in enumerate(parts):
+            for v in members:
+                membership[position[v]] = c
+        return float(self.graph.modularity(membership, weights=self.weights, resolution=resolution, directed=False))
+
+
+def _leiden(H: _Indexed, *, seed: int, resolution: float) -> list[list[str]]:
     """Leiden communities of ``H`` (weighted modularity), as lists of node ids.
 
-    The igraph graph is built from the sorted node ids and the sorted edges, so the answer does
-    not depend on the order the graph was built in; igraph's random numbers come from
-    ``random.Random(seed)``, swapped in for the run and swapped back after it. Iterations run
-    until one raises the modularity by less than :data:`LEIDEN_TOLERANCE`, at most
-    :data:`LEIDEN_MAX_ITERATIONS` of them (each starts from the partition of the one before, as
-    igraph's own ``n_iterations`` does).
+    igraph's random numbers come from ``random.Random(seed)``, swapped in for the run and
+    swapped back after it. Iterations run until one raises the modularity by less than
+    :data:`LEIDEN_TOLERANCE`, at most :data:`LEIDEN_MAX_ITERATIONS` of them (each starts from the
+    partition of the one before, as igraph's own ``n_iterations`` does).
     """
-    nodes = sorted(H.nodes)
-    n = len(nodes)
-    index = {v: i for i, v in enumerate(nodes)}
-    keyed: list[tuple[int, float]] = []
-    for u, nbrs in adjacency(H).items():
-        i = index[u]
-        for v, d in nbrs.items():
-            j = index[v]
-            if i < j:
-                keyed.append((i * n + j, float(d.get("weight", 1.0))))
-    keyed.sort()
-    g = ig.Graph(n=n, edges=[divmod(k, n) for k, _w in keyed])
-    weights = [w for _k, w in keyed]
+    g, weights, nodes = H.graph, H.weights, H.nodes
     membership: list[int] | None = None
     with _IGRAPH_RNG:
         ig.set_random_number_generator(random.Random(seed))

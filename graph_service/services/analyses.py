@@ -117,7 +117,7 @@ class BetweennessPolicy:
     probability ``1 - delta`` (:func:`graph_service.analytics.tie_betweenness`)."""
 
     exact_limit: int = 5_000
-    epsilon: float = 0.002
+    epsilon: float = 0.005
     delta: float = 0.1
 
     @staticmethod

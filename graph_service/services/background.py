@@ -8,10 +8,15 @@ changes, for the manager's view and the shared view of each other role it is giv
 reads the latest completed result: its ``as_of`` names the graph version and time it was computed
 on, and says "updating" while a newer one is being computed. No request waits for a recomputation.
 
-How it learns of a change, without touching the cache: the database's write listener
-(``Database.on_write``, the same one that marks the cache stale) wakes it at once after a local
-write, and it polls ``cache.current()`` every ``poll_s`` seconds for writes made by other
-processes (the cache reads the version stamp at most every ``check_interval``).
+How it follows the projection, without touching the cache: it only ever *peeks* at the
+projection a view last brought up to date (:meth:`GraphView.peek`, the one hook in
+``services/views.py``) and never refreshes it itself. A refresh is what requests do (each one
+looks for change records at once after a local write, else once per ``check_interval``); a
+refresh made by the worker beside them would, while under way, hand a request that follows a
+write the projection from before it. So: a request that reads a global analysis brings its view
+up to date first (as every request does), and when that view is newer than the latest result it
+wakes the worker; local writes wake it too (``Database.on_write``), and it peeks every ``poll_s``
+seconds.
 
 Small graphs: at most ``sync_limit`` members (``GRAPH_SERVICE_ANALYTICS_SYNC_LIMIT``), the worker
 computes nothing and requests compute the answers themselves, memoised per version, as before:
@@ -29,13 +34,11 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from graph_service.errors import StoreError
 from graph_service.services import analyses
 from graph_service.services.analyses import BetweennessPolicy, Globals
 from graph_service.services.views import GraphView, ProjectionCache
 from graph_service.services.visibility import Role, Viewer
 from graph_service.settings import Settings
-from graph_service.store.graph import count_nodes
 
 __all__ = ["AnalysesWorker", "start"]
 
@@ -55,7 +58,7 @@ class AnalysesWorker:
         Whose views to keep: "manager" is the cache itself, any other role its shared
         :class:`~graph_service.services.views.ConsentView` (the view its visible members get).
     poll_s : float
-        How often to look for changes made by other processes.
+        How often to peek at the views without being woken.
     policy : BetweennessPolicy, optional
         The betweenness policy (default: the settings').
     """
@@ -83,11 +86,10 @@ class AnalysesWorker:
     # -- control ----------------------------------------------------------------------------------
 
     def start(self) -> AnalysesWorker:
-        """Serve the views' global analyses and start the thread (its first round runs at once)."""
+        """Serve the views' global analyses and start the thread."""
         for view in self._views:
             analyses.serve(view, self)
         self._cache.database.on_write(self.poke)
-        self._wake.set()
         self._thread = threading.Thread(target=self._run, name="global-analyses", daemon=True)
         self._thread.start()
         return self
@@ -104,21 +106,17 @@ class AnalysesWorker:
             self._thread.join(timeout)
 
     def poke(self) -> None:
-        """The graph changed (called after every local write): look again now."""
+        """The graph changed (called after every local write, and by a request that brought a
+        view past the latest result): look again now."""
         if self._stopped.is_set():
             return
         with self._cond:
             self._dirty = True
         self._wake.set()
 
-    @property
-    def updating(self) -> bool:
-        """A change was announced, or a newer graph is being computed."""
-        with self._cond:
-            return self._dirty or self._computing
-
     def wait_idle(self, timeout: float) -> bool:
-        """Wait until every announced change has been computed (True), or ``timeout`` seconds."""
+        """Wait until every announced change has been looked at and computed (True), or
+        ``timeout`` seconds (False)."""
         deadline = time.monotonic() + timeout
         with self._cond:
             while self._dirty or self._computing:
@@ -133,19 +131,24 @@ class AnalysesWorker:
     def latest(self, view: GraphView) -> tuple[Globals, bool] | None:
         """The latest global analyses of ``view`` and whether newer ones are being computed.
 
+        Brings ``view`` up to date first (the request's own refresh, as any request makes).
         None (compute on the request) when the graph is small, when ``view`` is not one the
-        worker keeps, or when the worker stopped or failed before it had anything. Otherwise, if
-        nothing was computed yet, waits for the worker's first result."""
+        worker keeps, or when the worker stopped or failed before it had anything. Otherwise,
+        if nothing was computed yet, waits for the worker's first result."""
+        if view not in self._views or self._stopped.is_set():
+            return None
+        current = view.current()
+        if current.members.number_of_nodes() <= self._sync_limit:
+            return None
         with self._cond:
             found = self._latest.get(view)
             if found is not None:
+                if found.version != current.version:  # newer than the worker knows of: wake it
+                    self._dirty = True
+                    self._wake.set()
                 return found, self._dirty or self._computing
-        if view not in self._views or self._stopped.is_set():
-            return None
-        if view.current().members.number_of_nodes() <= self._sync_limit:
-            return None
-        self.poke()
-        with self._cond:
+            self._dirty = True
+            self._wake.set()
             target = self._rounds_started + 1  # a round that starts after this request came
             while view not in self._latest and self._rounds_done < target and not self._stopped.is_set():
                 self._cond.wait(1.0)  # woken by the round's end; the timeout only re-checks
@@ -165,8 +168,6 @@ class AnalysesWorker:
                 self._dirty = False
             try:
                 self._round()
-            except StoreError as exc:  # Neo4j away: try again at the next poll
-                log.warning("global analyses: the graph could not be read (%s); trying again", exc)
             except Exception:  # never let the thread die: log it, try again after the next change
                 log.exception("global analyses failed")
             finally:
@@ -176,20 +177,15 @@ class AnalysesWorker:
                     self._cond.notify_all()
 
     def _round(self) -> None:
-        # The size from Neo4j's count store, not from the projection: on a small graph the worker
-        # never brings the projection up to date itself, so it never races a request doing so.
-        if count_nodes(self._cache.database)["members"] <= self._sync_limit:
-            with self._cond:
-                self._latest.clear()  # small again: requests answer for the current graph
-            return
-        self._cache.invalidate()  # read the change positions now, whatever the cache last saw
         for view in self._views:
-            p = view.current()
+            p = view.peek()
+            if p is None:
+                continue  # no request has asked this view for anything yet
             with self._cond:
-                known = self._latest.get(view)
                 if p.members.number_of_nodes() <= self._sync_limit:
-                    self._latest.pop(view, None)
+                    self._latest.pop(view, None)  # small: requests answer for the current graph
                     continue
+                known = self._latest.get(view)
                 if known is not None and known.version == p.version:
                     continue
                 self._computing = True

@@ -133,6 +133,14 @@ class GraphView:
     def view(self, viewer: Viewer) -> GraphView:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def peek(self) -> Projection | None:
+        """The projection as last brought up to date, without looking for changes (None before
+        the first ``current()``). For the background analyses (services/background.py): they
+        follow what requests bring up to date and never refresh the projection themselves, as a
+        refresh under way beside a request would hand that request the older projection."""
+        projection: Projection | None = getattr(self, "_projection", None)
+        return projection
+
     def visible_ids(self) -> frozenset[str] | None:
         """The ids of the members (and organisations) this view shows, or None for the manager's
         view (everything)."""
