@@ -327,3 +327,21 @@ def open_tab(chromium: Any, live_server: LiveServer) -> Iterator[Callable[..., T
     finally:
         for context in contexts:
             context.close()
+
+
+@pytest.fixture
+def smtp(live_server: LiveServer) -> Iterator[Any]:
+    """A real SMTP server on 127.0.0.1 (tests/smtp.py), and the live app's settings pointed at it
+    for this test only."""
+    from tests.smtp import smtp_server
+
+    app = live_server.server.config.app
+    with smtp_server() as server:
+        # Saved and put back by hand: pytest's monkeypatch deletes the attribute of a Starlette
+        # State on undo instead of restoring it, which left the live app without settings.
+        before = app.state.settings
+        app.state.settings = server.settings(before)
+        try:
+            yield server
+        finally:
+            app.state.settings = before

@@ -13,15 +13,13 @@ pointed at the SMTP server for this test only."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 from urllib.request import Request, urlopen
 
-import pytest
-
 from tests.browser.conftest import LiveServer, Tab
 from tests.factories import MANAGER
-from tests.smtp import SmtpServer, answer_links, html_of, smtp_server, text_of
+from tests.smtp import SmtpServer, answer_links, html_of, text_of
 
 
 def _api(live_server: LiveServer, path: str, body: Any = None, method: str = "GET") -> Any:
@@ -30,21 +28,6 @@ def _api(live_server: LiveServer, path: str, body: Any = None, method: str = "GE
                       headers={**MANAGER, "Content-Type": "application/json"})
     with urlopen(request, timeout=120) as r:
         return json.loads(r.read())
-
-
-@pytest.fixture
-def smtp(live_server: LiveServer) -> Iterator[SmtpServer]:
-    """A real SMTP server, and the live app's settings pointed at it (for this test only)."""
-    app = live_server.server.config.app
-    with smtp_server() as server:
-        # Saved and put back by hand: pytest's monkeypatch deletes the attribute of a Starlette
-        # State on undo instead of restoring it, which left the live app without settings.
-        before = app.state.settings
-        app.state.settings = server.settings(before)
-        try:
-            yield server
-        finally:
-            app.state.settings = before
 
 
 def _pair(live_server: LiveServer) -> tuple[str, str]:

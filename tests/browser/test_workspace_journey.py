@@ -34,7 +34,7 @@ from __future__ import annotations
 import io
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,7 @@ from tests.browser.test_desk_introductions_browser import _map_edges, _tied
 from tests.browser.test_desk_tenders_events_browser import _api, _pdf, _squash
 from tests.browser.test_member_space_browser import _pick_by_typing, _visible
 from tests.factories import MANAGER_KEY
-from tests.smtp import SmtpServer, answer_links, html_of, smtp_server, text_of
+from tests.smtp import SmtpServer, answer_links, html_of, text_of
 
 TIMEOUT_MS = 120_000  # a loaded 2-core machine: pages that compute plans or teams may take a while
 DOWNLOADS = ("json", "csv", "xlsx", "gexf", "graphml")
@@ -56,22 +56,6 @@ IMPORTED_ID = "m-journey"
 IMPORTED_NAME = "Studio Journey Moselle"
 
 other_site = sessions.other_site  # the forged pages' server (a fixture of the sessions test)
-
-
-@pytest.fixture
-def smtp(live_server: LiveServer) -> Iterator[SmtpServer]:
-    """A real SMTP server, and the live app's settings pointed at it (for this test only), as
-    tests/browser/test_desk_messages_browser.py does."""
-    app = live_server.server.config.app
-    with smtp_server() as server:
-        # Saved and put back by hand: pytest's monkeypatch deletes the attribute of a Starlette
-        # State on undo instead of restoring it, which left the live app without settings.
-        before = app.state.settings
-        app.state.settings = server.settings(before)
-        try:
-            yield server
-        finally:
-            app.state.settings = before
 
 
 class Journey:
