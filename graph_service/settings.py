@@ -159,6 +159,11 @@ class Settings(BaseSettings):
         description="Graphs of at most this many members get their global analyses computed on the request "
                     "(fresh, well under a second); bigger ones are answered from the background's latest.",
     )
+    model_refit_share: float = Field(
+        default=0.05, ge=0, le=1, validation_alias=AliasChoices("GRAPH_SERVICE_MODEL_REFIT_SHARE"),
+        description="The recommender's link model is refitted (in the background) once this share of the ties "
+                    "or of the members at its fit changed; until then it is reused (services/link_models.py).",
+    )
 
     # Mailed introductions (docs/workspace/messages.md): the desk sends them only when a host and a
     # sender are set; the links in them lead to GRAPH_SERVICE_PUBLIC_URL (else the request's origin).

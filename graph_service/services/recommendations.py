@@ -13,9 +13,10 @@ from datetime import date
 
 from graph_service.analytics import MAX_HOPS, Recommendation, UnknownMember, WarmPath, recommend
 from graph_service.analytics.paths import HOP_DISCOUNT, MAX_EXPANSIONS, search_warm_paths
-from graph_service.analytics.recommendations import LinkModel, fit_link_model
+from graph_service.analytics.recommendations import LinkModel
 from graph_service.errors import InvalidRequest, NotFound
-from graph_service.services.views import GraphView
+from graph_service.services.link_models import ModelAsOf, keeper
+from graph_service.services.views import GraphView, Projection
 from graph_service.store.database import Database
 from graph_service.store.recommendations import impression_counts, record_impressions
 
@@ -35,8 +36,13 @@ def ignored_penalty(shown: int) -> float:
 
 @dataclass(frozen=True, slots=True)
 class Recommendations:
+    """``model``: which fit of the link predictor ranked ``items`` (the graph version it was
+    fitted on, whether a newer one is being fitted); None when the classic score ranked them (a
+    graph too small to learn from)."""
+
     member: str
     items: tuple[Recommendation, ...]
+    model: ModelAsOf | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,11 +55,13 @@ class Paths:
     complete: bool
 
 
-def link_model(view: GraphView) -> LinkModel | None:
-    """The link predictor of ``view``, fitted on its members' ties (seed 0) once per graph version
-    and view: the same graph gives the same model. None (the classic score is used) when the view
-    has too few ties to learn from."""
-    return view.memo(("recommendations.link_model",), lambda projection: fit_link_model(projection.members))
+def link_model(view: GraphView, projection: Projection | None = None) -> tuple[LinkModel | None, ModelAsOf | None]:
+    """The link predictor of ``view`` and which fit it is: fitted on the view's members' ties
+    (seed 0: the same graph gives the same model) and kept until the graph has drifted enough,
+    then refitted in the background (:mod:`graph_service.services.link_models`). ``(None, None)``
+    (the classic score is used) when the view has too few ties to learn from. ``projection``: the
+    view's projection the answer is computed on (default: ``view.current()``)."""
+    return keeper(view).model(projection if projection is not None else view.current())
 
 
 def recommendations_for(
@@ -88,7 +96,7 @@ def recommendations_for(
         for other, count in impression_counts(db, member_id).items():
             if (p := ignored_penalty(count)) < 1.0:
                 penalties[other] = p
-    model = link_model(view)
+    model, model_as_of = link_model(view, projection)
     try:
         items = recommend(
             G, member_id, limit=limit, subsector=subsector, skill=skill, cross_sector=cross_sector,
@@ -99,7 +107,7 @@ def recommendations_for(
     if db is not None and record and items:
         shown = [r.id for r in items]
         record_impressions(db, member_id, shown, today=date.today())
-    return Recommendations(member_id, tuple(items))
+    return Recommendations(member_id, tuple(items), model_as_of)
 
 
 def paths_between(

@@ -70,10 +70,10 @@ MEMO_DEPENDS: dict[str, frozenset[str]] = {
     "matrix": _GRAPH_ONLY,
     "betweenness": _GRAPH_ONLY,
     "bridges": _GRAPH_ONLY,
-    "recommendations.link_model": _GRAPH_ONLY,
 }
 """The dependency keys of the memoised answers that do not name theirs, by the first element of
-their memo key: the analyses read only the graphs (their nodes, node attributes and edges)."""
+their memo key: the analyses read only the graphs (their nodes, node attributes and edges). (The
+recommender's link model is not memoised: it is kept across changes, services/link_models.py.)"""
 
 
 @dataclass(frozen=True, slots=True)
