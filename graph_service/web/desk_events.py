@@ -32,6 +32,7 @@ from graph_service.services.views import GraphView
 from graph_service.services.visibility import Viewer
 from graph_service.store.database import Database
 from graph_service.store.taxonomy import list_skills
+from graph_service.web import forms
 from graph_service.web.colours import subsector_name
 from graph_service.web.desk_tenders import Party, party_names
 from graph_service.web.pages import nav_links, render_template
@@ -108,12 +109,7 @@ def parse_event_form(form: EventForm) -> tuple[dict[str, Any], dict[str, str]]:
 
 def problems_by_field(exc: DocumentInvalid) -> dict[str, str]:
     """A refused write's problems, each at the form's field it is about."""
-    errors: dict[str, str] = {}
-    for problem in exc.problems:
-        name = problem.loc.split("[")[0].split(".")[0]
-        msg = problem.msg[0].upper() + problem.msg[1:]
-        errors.setdefault(_FORM_FIELD.get(name, "title"), msg if msg.endswith(".") else msg + ".")
-    return errors
+    return forms.problems_by_field(exc, _FORM_FIELD, "title")
 
 
 def event_form_html(form: EventForm, errors: Mapping[str, str], *, event: EventRecord | None = None) -> str:

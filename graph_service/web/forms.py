@@ -20,7 +20,10 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-__all__ = ["CSRF_FIELD", "CSRF_HEADER", "csrf_input", "field_errors", "field_label", "readable_error"]
+from graph_service.errors import DocumentInvalid
+
+__all__ = ["CSRF_FIELD", "CSRF_HEADER", "csrf_input", "field_errors", "field_label", "problems_by_field",
+           "readable_error"]
 
 CSRF_FIELD = "csrf_token"
 """The hidden form field that carries the anti-forgery token."""
@@ -69,3 +72,15 @@ def field_errors(errors: Iterable[Mapping[str, Any]]) -> dict[str, str]:
     for error in errors:
         found.setdefault(field_label(tuple(error.get("loc", ()))), readable_error(error))
     return found
+
+
+def problems_by_field(exc: DocumentInvalid, form_field: Mapping[str, str], default: str) -> dict[str, str]:
+    """A refused write's problems, each placed at the form field it is about: ``form_field`` maps
+    the record's field (the first part of a problem's location) to the form's, and a problem about
+    anything else goes to ``default``. The first problem of a field wins."""
+    errors: dict[str, str] = {}
+    for problem in exc.problems:
+        name = problem.loc.split("[")[0].split(".")[0]
+        msg = problem.msg[0].upper() + problem.msg[1:]
+        errors.setdefault(form_field.get(name, default), msg if msg.endswith(".") else msg + ".")
+    return errors

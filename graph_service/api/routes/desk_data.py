@@ -12,23 +12,22 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from graph_service.api.auth.principals import Principal
 from graph_service.api.deps import DatabaseDep, ManagerPageDep, PageViewDep, SettingsDep
+from graph_service.api.routes.page_responses import private_page, see_other
 from graph_service.errors import DocumentInvalid
 from graph_service.settings import Settings
 from graph_service.web import desk_data as pages
 from graph_service.web import exports
 from graph_service.web.desk_data import PendingUploads
-from graph_service.web.pages import SECURITY_HEADERS
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
 Token = Annotated[str, Path(max_length=64)]
-NO_STORE = {**SECURITY_HEADERS, "Cache-Control": "no-store"}
 
 
 def _uploads(settings: Settings) -> PendingUploads:
@@ -41,14 +40,10 @@ def _owner(request: Request, principal: Principal) -> str:
     return PendingUploads.owner_of(f"session:{session.csrf_token}" if session else f"key:{principal.key_id}")
 
 
-def _html(html: str, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(html, status_code=status, headers=NO_STORE)
-
-
 @router.get("/desk/data", response_class=HTMLResponse)
 def data_page(_manager: ManagerPageDep, settings: SettingsDep) -> Response:
     """The upload form and every download."""
-    return _html(pages.data_html(max_bytes=settings.max_import_bytes))
+    return private_page(pages.data_html(max_bytes=settings.max_import_bytes))
 
 
 @router.post("/desk/data/preview", response_class=HTMLResponse)
@@ -69,7 +64,7 @@ async def preview_upload(request: Request, principal: ManagerPageDep, db: Databa
         await form.close()  # the spooled upload: its bytes are in ``data`` now
     errors = pages.upload_errors(filename, kind, data, values, max_bytes=settings.max_import_bytes)
     if errors or kind is None:
-        return _html(pages.data_html(errors=errors, values=values, max_bytes=settings.max_import_bytes), 422)
+        return private_page(pages.data_html(errors=errors, values=values, max_bytes=settings.max_import_bytes), 422)
     replace = mode == "replace"
     spreadsheet = kind != "json"
     stored = view.current().document
@@ -86,7 +81,7 @@ async def preview_upload(request: Request, principal: ManagerPageDep, db: Databa
     if result.valid:
         token = _uploads(settings).save(data, filename=filename, kind=kind, replace=replace,
                                         owner=_owner(request, principal))
-    return _html(pages.preview_html(result, filename=filename, token=token), 200 if result.valid else 422)
+    return private_page(pages.preview_html(result, filename=filename, token=token), 200 if result.valid else 422)
 
 
 _GONE = ("That upload is no longer waiting: it was imported or cancelled already, it belongs to another "
@@ -105,10 +100,10 @@ async def confirm_upload(request: Request, principal: ManagerPageDep, db: Databa
     pending = uploads.get(token, owner)
     if pending is None:
         notice = _GONE.format(minutes=pages.UPLOAD_TTL_S // 60)
-        return _html(pages.data_html(max_bytes=settings.max_import_bytes, notice=notice), 409)
+        return private_page(pages.data_html(max_bytes=settings.max_import_bytes, notice=notice), 409)
     if cancel:
         uploads.discard(token)
-        return RedirectResponse("/desk/data", status_code=303)
+        return see_other("/desk/data")
     spreadsheet = pending.kind != "json"
 
     def run() -> dict[str, object] | pages.Preview:
@@ -121,9 +116,9 @@ async def confirm_upload(request: Request, principal: ManagerPageDep, db: Databa
     outcome = await run_in_threadpool(run)
     if isinstance(outcome, pages.Preview):
         uploads.discard(token)
-        return _html(pages.preview_html(outcome, filename=pending.filename, token=None), 409)
+        return private_page(pages.preview_html(outcome, filename=pending.filename, token=None), 409)
     uploads.finish(token, owner, outcome)
-    return RedirectResponse(f"/desk/data/imported/{token}", status_code=303)
+    return see_other(f"/desk/data/imported/{token}")
 
 
 @router.get("/desk/data/imported/{token}", response_class=HTMLResponse)
@@ -132,9 +127,9 @@ def imported_page(request: Request, principal: ManagerPageDep, settings: Setting
     found = _uploads(settings).result(token, _owner(request, principal))
     if found is None:
         notice = "That import's result is no longer kept; the graph holds what was imported."
-        return _html(pages.data_html(max_bytes=settings.max_import_bytes, notice=notice), 404)
+        return private_page(pages.data_html(max_bytes=settings.max_import_bytes, notice=notice), 404)
     result, meta = found
-    return _html(pages.result_html(result, filename=str(meta.get("filename", ""))))
+    return private_page(pages.result_html(result, filename=str(meta.get("filename", ""))))
 
 
 @router.get("/desk/data/{table}.csv", response_class=Response)

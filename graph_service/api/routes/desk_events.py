@@ -14,6 +14,7 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from graph_service.api.deps import DatabaseDep, ManagerPageDep, PageViewDep
+from graph_service.api.routes.page_responses import html_page, see_other
 from graph_service.errors import DocumentInvalid
 from graph_service.services import records
 from graph_service.web.desk_events import (
@@ -27,7 +28,6 @@ from graph_service.web.desk_events import (
     register_attendee,
     suggestions_html,
 )
-from graph_service.web.pages import SECURITY_HEADERS
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -35,23 +35,19 @@ EventId = Annotated[str, Path(max_length=64)]
 Text = Annotated[str, Form(max_length=2000)]
 
 
-def _page(html: str, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
-
-
 def _to_event(ident: str, **done: str) -> RedirectResponse:
-    return RedirectResponse(f"/desk/events/{quote(ident, safe='')}?{urlencode(done)}", status_code=303)
+    return see_other(f"/desk/events/{quote(ident, safe='')}?{urlencode(done)}")
 
 
 @router.get("/desk/events", response_class=HTMLResponse)
 def events(_manager: ManagerPageDep, view: PageViewDep, db: DatabaseDep) -> Response:
     """Every event, the latest first."""
-    return _page(events_html(view, db))
+    return html_page(events_html(view, db))
 
 
 @router.get("/desk/events/new", response_class=HTMLResponse)
 def new_event(_manager: ManagerPageDep) -> Response:
-    return _page(event_form_html(EventForm(), {}))
+    return html_page(event_form_html(EventForm(), {}))
 
 
 @router.post("/desk/events/new", response_class=HTMLResponse)
@@ -66,27 +62,27 @@ def create_event(manager: ManagerPageDep, db: DatabaseDep, title: Text = "", dat
             errors = problems_by_field(exc)
         else:
             return _to_event(event.id, done="created")
-    return _page(event_form_html(form, errors), 422)
+    return html_page(event_form_html(form, errors), 422)
 
 
 @router.get("/desk/events/names", response_class=HTMLResponse)
 def names(_manager: ManagerPageDep, view: PageViewDep,
           name: Annotated[str, Query(max_length=300)] = "") -> Response:
     """The name picker's suggestions (``<option>`` elements), fetched while typing."""
-    return _page(suggestions_html(view, name))
+    return html_page(suggestions_html(view, name))
 
 
 @router.get("/desk/events/{event_id}", response_class=HTMLResponse)
 def event(request: Request, _manager: ManagerPageDep, view: PageViewDep, db: DatabaseDep,
           event_id: EventId) -> Response:
     """An event's page: attendance, the name picker, and the seating the address asks for."""
-    return _page(event_html(view, db, event_id, list(request.query_params.multi_items())))
+    return html_page(event_html(view, db, event_id, list(request.query_params.multi_items())))
 
 
 @router.get("/desk/events/{event_id}/edit", response_class=HTMLResponse)
 def edit_event(_manager: ManagerPageDep, view: PageViewDep, db: DatabaseDep, event_id: EventId) -> Response:
     found = records.get_event(view, event_id, db=db)
-    return _page(event_form_html(EventForm.of(found), {}, event=found))
+    return html_page(event_form_html(EventForm.of(found), {}, event=found))
 
 
 @router.post("/desk/events/{event_id}/edit", response_class=HTMLResponse)
@@ -103,7 +99,7 @@ def update_event(manager: ManagerPageDep, view: PageViewDep, db: DatabaseDep, ev
             errors = problems_by_field(exc)
         else:
             return _to_event(event_id, done="updated")
-    return _page(event_form_html(form, errors, event=found), 422)
+    return html_page(event_form_html(form, errors, event=found), 422)
 
 
 @router.post("/desk/events/{event_id}/attendees", response_class=HTMLResponse)
@@ -113,27 +109,27 @@ def register(manager: ManagerPageDep, view: PageViewDep, db: DatabaseDep, event_
     """Register the member a name stands for (or the one chosen among several of that name)."""
     target, html = register_attendee(view, db, event_id, name=name, member=member, actor=manager.viewer)
     if target is not None:
-        return RedirectResponse(target, status_code=303)
-    return _page(html or "", 422)
+        return see_other(target)
+    return html_page(html or "", 422)
 
 
 @router.post("/desk/events/{event_id}/attendees/remove")
 def remove(manager: ManagerPageDep, db: DatabaseDep, event_id: EventId,
            member: Annotated[str, Form(max_length=64)]) -> Response:
     records.remove_attendee(db, event_id, member, actor=manager.viewer)
-    return RedirectResponse(f"/desk/events/{quote(event_id, safe='')}?"
-                            f"{urlencode({'done': 'removed', 'who': member})}#attendance", status_code=303)
+    return see_other(f"/desk/events/{quote(event_id, safe='')}?"
+                            f"{urlencode({'done': 'removed', 'who': member})}#attendance")
 
 
 @router.get("/desk/events/{event_id}/print/tables", response_class=HTMLResponse)
 def print_tables(request: Request, _manager: ManagerPageDep, view: PageViewDep, db: DatabaseDep,
                  event_id: EventId) -> Response:
     """The table plan, ready to print (A4), for the seating the address gives."""
-    return _page(print_html(view, db, event_id, list(request.query_params.multi_items()), what="tables"))
+    return html_page(print_html(view, db, event_id, list(request.query_params.multi_items()), what="tables"))
 
 
 @router.get("/desk/events/{event_id}/print/cards", response_class=HTMLResponse)
 def print_cards(request: Request, _manager: ManagerPageDep, view: PageViewDep, db: DatabaseDep,
                 event_id: EventId) -> Response:
     """One place card per seated attendee (name, subsector, table), eight to an A4 sheet."""
-    return _page(print_html(view, db, event_id, list(request.query_params.multi_items()), what="cards"))
+    return html_page(print_html(view, db, event_id, list(request.query_params.multi_items()), what="cards"))

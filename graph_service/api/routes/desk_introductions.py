@@ -15,11 +15,11 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Path, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from graph_service.api.deps import DatabaseDep, ManagerPageDep, PageViewDep
+from graph_service.api.routes.page_responses import html_page, see_other
 from graph_service.web import desk_introductions as pages
-from graph_service.web.pages import SECURITY_HEADERS
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -27,20 +27,12 @@ IntroductionId = Annotated[str, Path(max_length=64)]
 PlanField = Annotated[str | None, Form(max_length=100)]
 
 
-def _html(text: str, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(text, status_code=status, headers=SECURITY_HEADERS)
-
-
-def _see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303, headers=SECURITY_HEADERS)
-
-
 @router.get(pages.PLAN_PATH, response_class=HTMLResponse)
 def plan_page(request: Request, _manager: ManagerPageDep, view: PageViewDep, db: DatabaseDep) -> HTMLResponse:
     """The plan form; with its parameters in the query string, the plan by name and its effect."""
     values = {k: v[:100] for k, v in request.query_params.items()}
     html, status = pages.plan_html(view, db, values)
-    return _html(html, status)
+    return html_page(html, status)
 
 
 @router.post(pages.PLAN_PATH, response_class=HTMLResponse)
@@ -63,7 +55,7 @@ def record_plan(
     if not errors:
         recorded, errors = pages.record_pairs(view, db, good)
         if not errors:
-            return _see_other(f"{pages.BOARD_PATH}?{urlencode({'recorded': len(recorded)})}")
+            return see_other(f"{pages.BOARD_PATH}?{urlencode({'recorded': len(recorded)})}")
         notice = f"{len(recorded)} of the ticked introductions were recorded; the others were refused meanwhile."
     else:
         notice = "Nothing was recorded."
@@ -72,7 +64,7 @@ def record_plan(
                                      "organisations": organisations}.items() if v is not None}
     html, _status = pages.plan_html(view, db, plan_values, ticked=[p.value for p in named if p.checked],
                                     errors=errors, extra=named, notice=notice)
-    return _html(html, 409)
+    return html_page(html, 409)
 
 
 @router.get(pages.BOARD_PATH, response_class=HTMLResponse)
@@ -91,15 +83,15 @@ def board_page(
                   "Each waits for both members to accept.")
     elif moved:
         notice = pages.moved_notice(view, db, moved)
-    return _html(pages.board_html(view, db, due_days=due_days, notice=notice))
+    return html_page(pages.board_html(view, db, due_days=due_days, notice=notice))
 
 
 def _after_change(request: Request, view: PageViewDep, db: DatabaseDep, ident: str,
                   errors: dict[str, str]) -> Response:
     if not errors:
-        return _see_other(f"{pages.BOARD_PATH}?{urlencode({'moved': ident})}#intro-{ident}")
+        return see_other(f"{pages.BOARD_PATH}?{urlencode({'moved': ident})}#intro-{ident}")
     html = pages.board_html(view, db, errors=errors)
-    return _html(html, 200 if request.headers.get("hx-request") else 409)
+    return html_page(html, 200 if request.headers.get("hx-request") else 409)
 
 
 @router.post(pages.BOARD_PATH + "/{introduction_id}/advance", response_class=HTMLResponse)

@@ -12,9 +12,10 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from graph_service.api.deps import DatabaseDep, ManagerPageDep, PageViewDep
+from graph_service.api.routes.page_responses import html_page, private_page, see_other
 from graph_service.errors import Conflict, InvalidRequest, NotFound
 from graph_service.interchange import MemberRecord
 from graph_service.services import keys as key_service
@@ -24,21 +25,11 @@ from graph_service.store.database import Database
 from graph_service.store.records import next_id
 from graph_service.web import desk_members as pages
 from graph_service.web.desk_members import MemberForm
-from graph_service.web.pages import SECURITY_HEADERS
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
 MemberId = Annotated[str, Path(max_length=64)]
 KeyId = Annotated[str, Path(max_length=64)]
-NO_STORE = {**SECURITY_HEADERS, "Cache-Control": "no-store"}
-
-
-def _html(html: str, status: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
-    return HTMLResponse(html, status_code=status, headers=headers or SECURITY_HEADERS)
-
-
-def _see(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
 
 
 # -- members ------------------------------------------------------------------------------------
@@ -61,7 +52,7 @@ def members_page(
     if saved:
         found = member_store.get_members(db, [saved])
         notice = f"Saved {found[0].name}." if found else None
-    return _html(pages.members_html(members, total=total, q=q, subsector=subsector, offset=offset, notice=notice))
+    return html_page(pages.members_html(members, total=total, q=q, subsector=subsector, offset=offset, notice=notice))
 
 
 def _new_id(view: PageViewDep) -> str:
@@ -88,7 +79,7 @@ async def _submitted(request: Request) -> tuple[dict[str, str], list[str]]:
 def new_member_page(_manager: ManagerPageDep, db: DatabaseDep, view: PageViewDep) -> Response:
     """The form for a new member."""
     form = MemberForm(values={"kind": "company", "visibility": "private", "subsectors": []})
-    return _html(pages.member_form_html(form, editing=None, skill_names=known_skills(db), new_id=_new_id(view)))
+    return html_page(pages.member_form_html(form, editing=None, skill_names=known_skills(db), new_id=_new_id(view)))
 
 
 @router.post("/desk/members/new", response_class=HTMLResponse)
@@ -104,8 +95,8 @@ async def create_member(request: Request, _manager: ManagerPageDep, db: Database
         except (Conflict, InvalidRequest) as exc:
             form.errors.update(_conflict_errors(exc))
         else:
-            return _see("/desk/members?" + urlencode({"saved": member.id, "q": member.name}))
-    return _html(pages.member_form_html(form, editing=None, skill_names=skills, new_id=new_id), 422)
+            return see_other("/desk/members?" + urlencode({"saved": member.id, "q": member.name}))
+    return html_page(pages.member_form_html(form, editing=None, skill_names=skills, new_id=new_id), 422)
 
 
 def _stored(db: Database, member_id: str) -> MemberRecord:
@@ -117,7 +108,7 @@ def edit_member_page(_manager: ManagerPageDep, db: DatabaseDep, member_id: Membe
     """The form filled in with the member's profile."""
     member = _stored(db, member_id)
     skills = known_skills(db)
-    return _html(pages.member_form_html(pages.form_of(member, skills), editing=member, skill_names=skills))
+    return html_page(pages.member_form_html(pages.form_of(member, skills), editing=member, skill_names=skills))
 
 
 @router.post("/desk/members/{member_id}/edit", response_class=HTMLResponse)
@@ -133,8 +124,8 @@ async def update_member(request: Request, _manager: ManagerPageDep, db: Database
         except (Conflict, InvalidRequest) as exc:
             form.errors.update(_conflict_errors(exc))
         else:
-            return _see("/desk/members?" + urlencode({"saved": member.id, "q": member.name}))
-    return _html(pages.member_form_html(form, editing=current, skill_names=skills), 422)
+            return see_other("/desk/members?" + urlencode({"saved": member.id, "q": member.name}))
+    return html_page(pages.member_form_html(form, editing=current, skill_names=skills), 422)
 
 
 # -- keys -----------------------------------------------------------------------------------------
@@ -150,7 +141,7 @@ def _keys_page(db: Database, view: PageViewDep, *, values: dict[str, str] | None
     members = sorted(((m.id, m.name) for m in view.current().document.members), key=lambda p: p[1].lower())
     names = dict(members) | _names(db, [k.member for k in keys if k.member])
     html = pages.keys_html(keys, names, members=members, values=values, errors=errors, notice=notice)
-    return _html(html, status)
+    return html_page(html, status)
 
 
 @router.get("/desk/keys", response_class=HTMLResponse)
@@ -178,7 +169,7 @@ async def create_key(request: Request, _manager: ManagerPageDep, db: DatabaseDep
     except NotFound:
         return _keys_page(db, view, values=values, errors={"member": "That member no longer exists."}, status=422)
     name = _names(db, [member]).get(member) if member else None
-    return _html(pages.key_created_html(new, name), headers=NO_STORE)
+    return private_page(pages.key_created_html(new, name))
 
 
 def _key(db: Database, key_id: str) -> key_service.KeyInfo:
@@ -193,7 +184,7 @@ def revoke_key_page(_manager: ManagerPageDep, db: DatabaseDep, key_id: KeyId) ->
     """Ask before revoking: who the key is for, and what revoking does."""
     key = _key(db, key_id)
     name = _names(db, [key.member]).get(key.member) if key.member else None
-    return _html(pages.key_revoke_html(key, name))
+    return html_page(pages.key_revoke_html(key, name))
 
 
 @router.post("/desk/keys/{key_id}/revoke", response_class=HTMLResponse)
@@ -201,4 +192,4 @@ def revoke_key(request: Request, _manager: ManagerPageDep, db: DatabaseDep, key_
     """Revoke the key: it stops working at once, and browser sessions opened with it end."""
     key_service.revoke_key(db, key_id)
     request.app.state.guard.sessions.drop_key(key_id)
-    return _see("/desk/keys?" + urlencode({"revoked": key_id}))
+    return see_other("/desk/keys?" + urlencode({"revoked": key_id}))

@@ -14,10 +14,11 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from graph_service.api.auth.csrf import check_origin, own_origin
 from graph_service.api.deps import DatabaseDep, ManagerPageDep, PageViewDep, SettingsDep, get_projection
+from graph_service.api.routes.page_responses import see_other
 from graph_service.errors import Conflict, NotFound
 from graph_service.services import answer_links
 from graph_service.services.answer_links import LinkExpired, LinkInvalid, LinkPayload, LinkUsed
@@ -70,7 +71,7 @@ async def send_messages(request: Request, _manager: ManagerPageDep, view: PageVi
     report = await run_in_threadpool(send_introductions, view, db, settings, base_url=base_url, ids=ids)
     if report.error is None and not report.refused:
         anchor = f"#intro-{ids[0]}" if ids else ""
-        return RedirectResponse(f"/desk/messages?sent={len(report.sent)}{anchor}", status_code=303)
+        return see_other(f"/desk/messages?sent={len(report.sent)}{anchor}")
     html = await run_in_threadpool(_page, settings, view, db, report=report)
     return HTMLResponse(html, status_code=502 if report.error else 200, headers=SECURITY_HEADERS)
 
@@ -164,4 +165,4 @@ async def answer_link(token: str, request: Request, db: DatabaseDep, settings: S
         return _answer_response(await run_in_threadpool(_state, db, projection, read, state="closed"), 409)
     except NotFound:
         return _answer_response(AnswerPage("gone"))
-    return RedirectResponse(f"{action}?done=1", status_code=303)
+    return see_other(f"{action}?done=1")

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from graph_service.api.deps import DatabaseDep, ManagerPageDep, PageViewDep
+from graph_service.api.routes.page_responses import html_page, see_other
 from graph_service.errors import DocumentInvalid
 from graph_service.services import records
 from graph_service.store.taxonomy import list_skills
@@ -26,7 +27,6 @@ from graph_service.web.desk_tenders import (
     tender_html,
     tenders_html,
 )
-from graph_service.web.pages import SECURITY_HEADERS
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -34,23 +34,19 @@ TenderId = Annotated[str, Path(max_length=64)]
 Text = Annotated[str, Form(max_length=2000)]
 
 
-def _page(html: str, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
-
-
 def _to_tender(ident: str, done: str) -> RedirectResponse:
-    return RedirectResponse(f"/desk/tenders/{quote(ident, safe='')}?done={done}", status_code=303)
+    return see_other(f"/desk/tenders/{quote(ident, safe='')}?done={done}")
 
 
 @router.get("/desk/tenders", response_class=HTMLResponse)
 def tenders(_manager: ManagerPageDep, view: PageViewDep, db: DatabaseDep) -> Response:
     """Every call for tender."""
-    return _page(tenders_html(view, db))
+    return html_page(tenders_html(view, db))
 
 
 @router.get("/desk/tenders/new", response_class=HTMLResponse)
 def new_tender(_manager: ManagerPageDep, db: DatabaseDep) -> Response:
-    return _page(tender_form_html(db, TenderForm(), {}))
+    return html_page(tender_form_html(db, TenderForm(), {}))
 
 
 def _form(title: str, client: str, deadline: str, status: str, requires: list[str]) -> TenderForm:
@@ -70,20 +66,20 @@ def create_tender(manager: ManagerPageDep, db: DatabaseDep, title: Text = "", cl
             errors = problems_by_field(exc)
         else:
             return _to_tender(tender.id, "created")
-    return _page(tender_form_html(db, form, errors), 422)
+    return html_page(tender_form_html(db, form, errors), 422)
 
 
 @router.get("/desk/tenders/{tender_id}", response_class=HTMLResponse)
 def tender(request: Request, _manager: ManagerPageDep, view: PageViewDep, db: DatabaseDep,
            tender_id: TenderId) -> Response:
     """A tender's page: its team and the proposed teams (options in the address)."""
-    return _page(tender_html(view, db, tender_id, dict(request.query_params)))
+    return html_page(tender_html(view, db, tender_id, dict(request.query_params)))
 
 
 @router.get("/desk/tenders/{tender_id}/edit", response_class=HTMLResponse)
 def edit_tender(_manager: ManagerPageDep, view: PageViewDep, db: DatabaseDep, tender_id: TenderId) -> Response:
     found = records.get_project(view, tender_id, db=db)
-    return _page(tender_form_html(db, TenderForm.of(found), {}, tender=found))
+    return html_page(tender_form_html(db, TenderForm.of(found), {}, tender=found))
 
 
 @router.post("/desk/tenders/{tender_id}/edit", response_class=HTMLResponse)
@@ -100,7 +96,7 @@ def update_tender(manager: ManagerPageDep, view: PageViewDep, db: DatabaseDep, t
             errors = problems_by_field(exc)
         else:
             return _to_tender(tender_id, "updated")
-    return _page(tender_form_html(db, form, errors, tender=found), 422)
+    return html_page(tender_form_html(db, form, errors, tender=found), 422)
 
 
 @router.post("/desk/tenders/{tender_id}/team")

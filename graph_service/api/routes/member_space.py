@@ -25,6 +25,7 @@ from graph_service.api.auth.principals import Principal
 from graph_service.api.auth.sessions import SESSION_COOKIE
 from graph_service.api.deps import DatabaseDep, PageViewDep, PersonPageDep, SettingsDep
 from graph_service.api.routes.members import update_member
+from graph_service.api.routes.page_responses import NO_STORE, private_page, see_other
 from graph_service.api.routes.session import HOME
 from graph_service.api.routes.ties import TieCreate
 from graph_service.api.schemas import MemberUpdate
@@ -37,14 +38,13 @@ from graph_service.store.taxonomy import list_skills
 from graph_service.web import me as me_page
 from graph_service.web import me_introductions, me_partners, me_people, me_privacy, me_ties
 from graph_service.web.forms import field_errors
-from graph_service.web.pages import SECURITY_HEADERS, set_visitor
+from graph_service.web.pages import set_visitor
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
 Done = Annotated[str | None, Query(max_length=20, description="Which notice to show after a change.")]
 Person = Annotated[str, Query(max_length=200, description="A name, as typed.")]
 Chosen = Annotated[str | None, Query(max_length=64, description="The member picked among those a name matches.")]
-_NO_STORE = {**SECURITY_HEADERS, "Cache-Control": "no-store"}
 
 
 async def _form(request: Request) -> FormData:
@@ -54,17 +54,9 @@ async def _form(request: Request) -> FormData:
 FormDep = Annotated[FormData, Depends(_form)]
 
 
-def _html(text: str, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(text, status_code=status, headers=_NO_STORE)
-
-
-def _see(path: str) -> RedirectResponse:
-    return RedirectResponse(path, status_code=303)
-
-
 def _home(principal: Principal) -> RedirectResponse:
     """Where someone without a member space goes instead: the manager to the desk."""
-    return _see(HOME[principal.role])
+    return see_other(HOME[principal.role])
 
 
 def _text(form: Mapping[str, Any], name: str) -> str:
@@ -96,14 +88,14 @@ def me(principal: PersonPageDep, db: DatabaseDep, done: Done = None) -> Response
     if principal.member_id is None:
         return _home(principal)
     member = member_store.get_member(db, principal.member_id)
-    return _html(me_page.me_html(member, _skill_names(db), notice=me_page.NOTICES.get(done or "")))
+    return private_page(me_page.me_html(member, _skill_names(db), notice=me_page.NOTICES.get(done or "")))
 
 
 def _edit_page(db: DatabaseDep, member_id: str, values: Mapping[str, Any], errors: Mapping[str, str],
                status: int = 200) -> HTMLResponse:
     member = member_store.get_member(db, member_id)
     skills = sorted(_skill_names(db).items(), key=lambda s: s[1].casefold())
-    return _html(me_page.edit_html(member, skills, values, errors), status)
+    return private_page(me_page.edit_html(member, skills, values, errors), status)
 
 
 @router.get("/me/edit", response_class=HTMLResponse)
@@ -135,7 +127,7 @@ def save_profile(principal: PersonPageDep, db: DatabaseDep, form: FormDep) -> Re
         errors = {"skills" if "skill" in str(exc) else "name": str(exc)}
     if errors:
         return _edit_page(db, me, me_page.posted_values(form), errors, status=422)
-    return _see("/me?done=" + ("profile" if after != before else "unchanged"))
+    return see_other("/me?done=" + ("profile" if after != before else "unchanged"))
 
 
 # -- picking a person by name -------------------------------------------------------------------
@@ -144,7 +136,7 @@ def save_profile(principal: PersonPageDep, db: DatabaseDep, form: FormDep) -> Re
 def names(principal: PersonPageDep, view: PageViewDep, person: Person = "") -> Response:
     """The names matching what was typed, as the ``<option>`` elements of a ``<datalist>`` (an
     HTML fragment for htmx): only members the caller may see, never themselves."""
-    return _html(me_people.names_fragment(view, person, exclude=principal.member_id))
+    return private_page(me_people.names_fragment(view, person, exclude=principal.member_id))
 
 
 # -- my ties ------------------------------------------------------------------------------------
@@ -155,7 +147,7 @@ def _ties_page(db: DatabaseDep, view: GraphView, me: str, *, values: Mapping[str
     visible = set(view.current().members.nodes)
     html = me_ties.ties_html(ties.member_ties(db, me), me=me, my_name=me_people.name_of(view, me) or me,
                              visible=visible, values=values, errors=errors, resolved=resolved, notice=notice)
-    return _html(html, status)
+    return private_page(html, status)
 
 
 @router.get("/me/ties", response_class=HTMLResponse)
@@ -201,7 +193,7 @@ def record_tie(principal: PersonPageDep, db: DatabaseDep, view: PageViewDep, for
         errors["person"] = _worded(str(exc), view, me)
     if errors:
         return _ties_page(db, view, me, values=values, errors=errors, status=422)
-    return _see(f"/me/ties?done={done.status}")
+    return see_other(f"/me/ties?done={done.status}")
 
 
 def _kind(form: Mapping[str, Any]) -> Any:
@@ -219,7 +211,7 @@ def confirm_tie(principal: PersonPageDep, db: DatabaseDep, view: PageViewDep, fo
         ties.confirm_tie(db, me, _text(form, "other"), kind=_kind(form))
     except (Conflict, NotFound) as exc:
         return _ties_page(db, view, me, errors={"awaiting": _worded(str(exc), view, me)}, status=409)
-    return _see("/me/ties?done=confirmed")
+    return see_other("/me/ties?done=confirmed")
 
 
 def _the_tie(db: DatabaseDep, me: str, other: str, kind: str | None) -> ties.Tie:
@@ -239,7 +231,7 @@ def withdraw_tie_form(
         return _home(principal)
     me = principal.member_id
     tie = _the_tie(db, me, other, kind)
-    return _html(me_ties.withdraw_html(tie, me=me, my_name=me_people.name_of(view, me) or me))
+    return private_page(me_ties.withdraw_html(tie, me=me, my_name=me_people.name_of(view, me) or me))
 
 
 @router.post("/me/ties/withdraw", response_class=HTMLResponse)
@@ -248,7 +240,7 @@ def withdraw_tie(principal: PersonPageDep, db: DatabaseDep, form: FormDep) -> Re
     if principal.member_id is None:
         return _home(principal)
     ties.withdraw_tie(db, principal.member_id, _text(form, "other"), kind=_kind(form))
-    return _see("/me/ties?done=withdrawn")
+    return see_other("/me/ties?done=withdrawn")
 
 
 # -- my introductions ---------------------------------------------------------------------------
@@ -258,7 +250,7 @@ def _introductions_page(db: DatabaseDep, view: GraphView, me: str, *, errors: Ma
     rows = introductions.list_introductions(db, member=me)
     html = me_introductions.introductions_html(rows, me=me, name=lambda n: me_people.name_of(view, n),
                                                errors=errors, notice=notice)
-    return _html(html, status)
+    return private_page(html, status)
 
 
 @router.get("/me/introductions", response_class=HTMLResponse)
@@ -295,7 +287,7 @@ def respond(principal: PersonPageDep, db: DatabaseDep, view: PageViewDep, form: 
         return _introductions_page(db, view, me, errors={note_field: _worded(exc.message, view, me)}, status=422)
     except Conflict as exc:
         return _introductions_page(db, view, me, errors={note_field: _worded(str(exc), view, me)}, status=409)
-    return _see("/me/introductions?done=" + ("accepted" if answer == "accept" else "declined"))
+    return see_other("/me/introductions?done=" + ("accepted" if answer == "accept" else "declined"))
 
 
 # -- partners and who can introduce me ----------------------------------------------------------
@@ -321,7 +313,7 @@ def partners(principal: PersonPageDep, db: DatabaseDep, view: PageViewDep, setti
     def name(n: str) -> str:
         return me_people.name_of(view, n) or n
 
-    return _html(me_partners.partners_html(answer, found, name=name, is_member=lambda n: n in G))
+    return private_page(me_partners.partners_html(answer, found, name=name, is_member=lambda n: n in G))
 
 
 @router.get("/me/introduce", response_class=HTMLResponse)
@@ -343,7 +335,7 @@ def introduce(principal: PersonPageDep, view: PageViewDep, settings: SettingsDep
 
     typed = target.name if target else person
     html = me_partners.introduce_html(me=me, typed=typed, resolved=resolved, target=target, answer=answer, name=name)
-    return _html(html, 200 if target or resolved is None else 422)
+    return private_page(html, 200 if target or resolved is None else 422)
 
 
 # -- my privacy ---------------------------------------------------------------------------------
@@ -354,7 +346,7 @@ def my_privacy(principal: PersonPageDep, db: DatabaseDep, done: Done = None) -> 
     if principal.member_id is None:
         return _home(principal)
     member = member_store.get_member(db, principal.member_id)
-    return _html(me_privacy.privacy_html(member, notice=me_privacy.NOTICES.get(done or "")))
+    return private_page(me_privacy.privacy_html(member, notice=me_privacy.NOTICES.get(done or "")))
 
 
 @router.post("/me/privacy/visibility", response_class=HTMLResponse)
@@ -368,8 +360,8 @@ def save_visibility(principal: PersonPageDep, db: DatabaseDep, form: FormDep) ->
     except ValidationError:
         member = member_store.get_member(db, me)
         errors = {"visibility": "Choose who may see you: private, members of the cluster or public."}
-        return _html(me_privacy.privacy_html(member, errors=errors), 422)
-    return _see("/me/privacy?done=visibility")
+        return private_page(me_privacy.privacy_html(member, errors=errors), 422)
+    return see_other("/me/privacy?done=visibility")
 
 
 @router.get("/me/privacy/export")
@@ -382,7 +374,7 @@ def export_my_data(principal: PersonPageDep, db: DatabaseDep) -> Response:
     data = privacy.export_member(db, me).model_dump_json(indent=2)
     filename = f"my-data-{me}-{dt.date.today().isoformat()}.json"
     return Response(data, media_type="application/json", headers={
-        **_NO_STORE, "Content-Disposition": f'attachment; filename="{filename}"'})
+        **NO_STORE, "Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @router.get("/me/privacy/erase", response_class=HTMLResponse)
@@ -390,7 +382,7 @@ def erase_form(principal: PersonPageDep, db: DatabaseDep) -> Response:
     """The confirmation step of an erasure, saying what will happen."""
     if principal.member_id is None:
         return _home(principal)
-    return _html(me_privacy.erase_html(member_store.get_member(db, principal.member_id)))
+    return private_page(me_privacy.erase_html(member_store.get_member(db, principal.member_id)))
 
 
 @router.post("/me/privacy/erase", response_class=HTMLResponse)
@@ -402,11 +394,12 @@ def erase_me(principal: PersonPageDep, db: DatabaseDep, request: Request, form: 
     me = principal.member_id
     if _text(form, "confirm") != "yes":
         member = member_store.get_member(db, me)
-        return _html(me_privacy.erase_html(member, error="Tick the box to confirm that you want to be erased."), 422)
+        error = "Tick the box to confirm that you want to be erased."
+        return private_page(me_privacy.erase_html(member, error=error), 422)
     privacy.erase_member(db, me)  # deletes the member's keys in the same transaction
     request.app.state.guard.sessions.drop_member(me)  # and their browser sessions end now
     set_visitor(None)  # nobody is logged in any more: the page's header names no one
-    response = _html(me_privacy.erased_html())
+    response = private_page(me_privacy.erased_html())
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict",
                            secure=request.url.scheme == "https")
     return response
