@@ -37,6 +37,10 @@ def recommendations(
     Score: resource allocation over shared contacts (structure), plus complementary skills,
     the subsector gap it would bridge and shared events; see docs/analytics.md.
 
+    ``model``: which fit of the learned link predictor ranked them: the graph version it was
+    fitted on and whether a newer fit is under way (it is refitted in the background once the
+    graph has drifted enough); null when the graph is too small to learn from (classic score).
+
     A member asks for their own; a client application for any public member. Only members who
     agreed to be shown, and confirmed ties, take part (the manager sees everything).
     """
