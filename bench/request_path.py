@@ -1,7 +1,7 @@
 """The request path: what one authenticated request costs through HTTP, apart from its answer.
 
     .venv/bin/python bench/request_path.py [--requests 3000] [--rounds 3] [--keys 20]
-                                           [--profile FILE] [--compare-key-cache]
+                                           [--profile FILE] [--compare-key-cache] [--compare-code DIR]
 
 A throw-away managed Neo4j (temporary home, free ports) gets the seed cluster (``seed/cluster.json``,
 300 members). The API runs in its own uvicorn process (one worker, as ``bench/load.py`` starts it:
@@ -16,12 +16,18 @@ sends, in ``--rounds`` rounds, ``--requests`` requests of each kind, one after t
 
 Rounds interleave the kinds, so that a burst of load from other processes on the machine spreads
 over all of them. Prints, per kind, p50, p99 and max over every request, the median of each round's
-p50 and p99, and the load average (1 min) before and after; markdown for docs/benchmarks.md.
+p50 and p99, the CPU time per request of the API process and of Neo4j (the figure that holds on a
+busy machine, where wall times are stretched by waiting for a core), and the load average (1 min)
+before and after; markdown for docs/benchmarks.md.
 
 ``--compare-key-cache`` runs two API processes side by side on the same database, one trusting a
 key for 1 s after its lookup (the default) and one looking every key up in Neo4j
 (``GRAPH_SERVICE_KEY_CACHE=0``, as before the cache), the rounds in turn, so that both see the
 same load.
+
+``--compare-code DIR`` does the same with a second API process running the code in ``DIR`` (e.g.
+the commit before a change: ``git archive <commit> | tar -x -C DIR``), to measure a change side by
+side under the same load.
 
 ``--profile FILE`` samples the server with py-spy (every thread, wall clock, idle frames dropped)
 during the recommendation requests of the first round and writes the collapsed stacks to FILE; the
@@ -39,18 +45,20 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx2 as httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
+import load  # noqa: E402  # after sys.path is set
 from common import percentile, temporary_database  # noqa: E402  # after sys.path is set
 from load import SEED_FILE, api_process  # noqa: E402  # after sys.path is set
 
 from graph_service.interchange import Document  # noqa: E402  # after sys.path is set
+from graph_service.neo4j_server.managed import ManagedServer  # noqa: E402  # after sys.path is set
 from graph_service.store import documents  # noqa: E402  # after sys.path is set
 
 Request = Callable[[httpx.Client, int], httpx.Response]
@@ -89,6 +97,29 @@ def run(client: httpx.Client, send: Request, n: int, expected: int) -> list[floa
     return out
 
 
+def cpu_of(pid: int | None) -> float:
+    """CPU seconds (user + system, every thread) the process ``pid`` has used so far."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@contextmanager
+def code_from(directory: Path | None) -> Iterator[None]:
+    """Start API processes (:func:`load.api_process`, which runs uvicorn in ``load.ROOT``) from the
+    code in ``directory`` (None: this checkout)."""
+    root = load.ROOT
+    if directory is not None:
+        if not (directory / "graph_service" / "api" / "app.py").is_file():
+            raise SystemExit(f"{directory} holds no graph_service checkout")
+        load.ROOT = directory
+    try:
+        yield
+    finally:
+        load.ROOT = root
+
+
 def profile_summary(path: Path, top: int = 25) -> str:
     """The functions with the most samples in py-spy's collapsed stacks (own, and anywhere on the stack)."""
     own: Counter[str] = Counter()
@@ -118,7 +149,11 @@ def main() -> None:
     parser.add_argument("--profile", type=Path, default=None, help="py-spy's collapsed stacks go here")
     parser.add_argument("--compare-key-cache", action="store_true",
                         help="two servers side by side, rounds in turn: the key cache on (1 s) and off")
+    parser.add_argument("--compare-code", type=Path, default=None, metavar="DIR",
+                        help="two servers side by side, rounds in turn: this checkout and the code in DIR")
     args = parser.parse_args()
+    if args.compare_key_cache and args.compare_code:
+        parser.error("--compare-key-cache and --compare-code are one comparison each; pick one")
 
     doc = Document.model_validate_json(SEED_FILE.read_text(encoding="utf-8"))
     visible = sorted(m.id for m in doc.members if m.visibility != "private")
@@ -128,15 +163,22 @@ def main() -> None:
         home = Path(tmp) / "api"
         home.mkdir()
         manager = "bench-manager-key-" + os.urandom(12).hex()
-        variants = [("", {})]
+        # (label, environment, code directory); the first one is profiled.
+        variants: list[tuple[str, dict[str, str], Path | None]] = [("", {}, None)]
         if args.compare_key_cache:  # the same requests against a server that looks every key up
-            variants = [("key cache 1 s: ", {"GRAPH_SERVICE_KEY_CACHE": "1"}),
-                        ("key cache off: ", {"GRAPH_SERVICE_KEY_CACHE": "0"})]
+            variants = [("key cache 1 s: ", {"GRAPH_SERVICE_KEY_CACHE": "1"}, None),
+                        ("key cache off: ", {"GRAPH_SERVICE_KEY_CACHE": "0"}, None)]
+        elif args.compare_code:
+            variants = [("this checkout: ", {}, None), (f"{args.compare_code.name}: ", {}, args.compare_code.resolve())]
+        neo4j_pid = ManagedServer(db.settings).pid()
         with ExitStack() as stack:
             servers = []
-            for label, env in variants:
+            for n, (label, env, code) in enumerate(variants):
                 os.environ.update(env)
-                base, pid = stack.enter_context(api_process(db, home, manager))
+                server_home = home / f"server-{n}"  # its own audit log
+                server_home.mkdir()
+                with code_from(code):
+                    base, pid = stack.enter_context(api_process(db, server_home, manager))
                 servers.append((label, pid, stack.enter_context(httpx.Client(base_url=base, timeout=180))))
             keys = []
             for i, member in enumerate(visible[: args.keys]):
@@ -151,18 +193,24 @@ def main() -> None:
             load_before = os.getloadavg()
             samples: dict[str, list[float]] = {}
             per_round: dict[str, list[tuple[float, float]]] = {}
+            cpu: dict[str, list[float]] = {}  # name -> [API process s, Neo4j s]
             for round_ in range(args.rounds):
-                for label, pid, client in servers:
+                for n, (label, pid, client) in enumerate(servers):
                     for name, send in plan.items():
                         spy = None
-                        if args.profile and round_ == 0 and "recommendations" in name and not label.endswith("off: "):
+                        if args.profile and round_ == 0 and "recommendations" in name and n == 0:
                             spy_exe = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
                             spy = subprocess.Popen([spy_exe, "record", "-p", str(pid), "-o", str(args.profile),
                                                     "-f", "raw", "-r", "250", "--nonblocking"],
                                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                             time.sleep(1.0)
+                        before = cpu_of(pid), cpu_of(neo4j_pid)
                         ms = run(client, send, args.requests, EXPECTED.get(name, 200))
-                        if spy is not None:
+                        if spy is None:
+                            used = cpu.setdefault(label + name, [0.0, 0.0])
+                            used[0] += cpu_of(pid) - before[0]
+                            used[1] += cpu_of(neo4j_pid) - before[1]
+                        else:
                             spy.send_signal(2)
                             spy.wait(timeout=60)
                         samples.setdefault(label + name, []).extend(ms)
@@ -172,11 +220,18 @@ def main() -> None:
     print(f"One uvicorn worker per server, one keep-alive client, {args.rounds} rounds of {args.requests:,} "
           f"requests of each kind; load average (1 min) {load_before[0]:.1f} before, {load_after[0]:.1f} after "
           f"({os.cpu_count()} cores).\n")
-    print("| request | p50 | p99 | max | round p50s | round p99s |\n|---|---|---|---|---|---|")
+    print("| request | p50 | p99 | max | round p50s | round p99s | CPU per request: API / Neo4j |\n"
+          "|---|---|---|---|---|---|---|")
     for name, ms in samples.items():
         rounds = per_round[name]
+        measured = args.requests * (args.rounds - (1 if args.profile and "recommendations" in name
+                                                   and name.startswith(servers[0][0]) else 0))
+        api_cpu, neo_cpu = cpu.get(name, [0.0, 0.0])
+        per_request = (f"{1000 * api_cpu / measured:.2f} / {1000 * neo_cpu / measured:.2f} ms"
+                       if measured else "(profiled)")
         print(f"| {name} | {statistics.median(ms):.2f} ms | {percentile(ms, 99):.2f} ms | {max(ms):.1f} ms | "
-              + ", ".join(f"{a:.2f}" for a, _ in rounds) + " | " + ", ".join(f"{b:.2f}" for _, b in rounds) + " |")
+              + ", ".join(f"{a:.2f}" for a, _ in rounds) + " | " + ", ".join(f"{b:.2f}" for _, b in rounds)
+              + f" | {per_request} |")
     if args.profile:
         print("\n" + profile_summary(args.profile))
 

@@ -11,13 +11,19 @@
   member), and :data:`ManagerPageDep`, :data:`PersonPageDep` for the pages;
 * the graph as the caller may see it: :data:`ViewDep`, :data:`PageViewDep`.
 
+The API's dependencies are ``async`` and answer on the event loop when they need no I/O (Neo4j
+ready, a key the :class:`~graph_service.api.auth.principals.Guard` trusts without a lookup, the
+manager's view); otherwise they hand their work to the thread pool, as a synchronous dependency
+would. Each hand-off is a round trip through a worker thread, which on a busy machine waits for a
+core; a request for a recommendation used to make four.
+
 A route that names an object also checks the caller may see it, with the rules of
 :mod:`graph_service.services.visibility` (e.g. ``ensure_own(principal.viewer, member_id)``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from typing import Annotated
 
@@ -26,7 +32,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 from starlette.concurrency import run_in_threadpool
 
 from graph_service.api.auth.csrf import submitted_token
-from graph_service.api.auth.principals import Principal, bearer, identify
+from graph_service.api.auth.principals import Principal, bearer, identify, identify_cached
 from graph_service.api.auth.sessions import Session
 from graph_service.errors import Forbidden, LoginRequired, NotAuthenticated, NotFound, StoreError
 from graph_service.services.views import GraphView, ProjectionCache
@@ -50,6 +56,8 @@ __all__ = [
     "ViewDep",
     "PageViewDep",
     "get_database",
+    "database_dep",
+    "ProjectionDep",
     "get_projection",
     "visitor_of",
     "authenticate",
@@ -68,7 +76,15 @@ def get_database(request: Request) -> Database:
     return db
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def database_dep(request: Request) -> Database:
+    """:func:`get_database`, on the event loop once the schema is in place (no I/O then)."""
+    if request.app.state.readiness.done:
+        db: Database = request.app.state.db
+        return db
+    return await run_in_threadpool(get_database, request)
+
+
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -79,7 +95,17 @@ def get_projection(request: Request) -> ProjectionCache:
     return projection
 
 
-DatabaseDep = Annotated[Database, Depends(get_database)]
+async def projection_dep(request: Request) -> ProjectionCache:
+    """:func:`get_projection`, on the event loop once the schema is in place."""
+    if request.app.state.readiness.done:
+        projection: ProjectionCache = request.app.state.projection
+        return projection
+    return await run_in_threadpool(get_projection, request)
+
+
+DatabaseDep = Annotated[Database, Depends(database_dep)]
+ProjectionDep = Annotated[ProjectionCache, Depends(projection_dep)]
+"""The manager's projection cache (the whole graph), for answers that show counts only."""
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
@@ -92,14 +118,20 @@ CsrfTokenDep = Annotated[str | None, Depends(submitted_token)]
 """The anti-forgery token the request carries, if any (:func:`graph_service.api.auth.csrf.submitted_token`)."""
 
 
-def authenticate(
+async def authenticate(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     csrf_token: CsrfTokenDep,
 ) -> Principal:
     """The caller of an API route; 401 without valid credentials, 429 over the rate limit, 403
-    for a change made with a browser session without its token or from another origin."""
-    return identify(request, credentials, csrf_token)
+    for a change made with a browser session without its token or from another origin.
+
+    A key the guard trusts without a lookup is answered on the event loop
+    (:func:`~graph_service.api.auth.principals.identify_cached`); anything else in the thread pool."""
+    principal = identify_cached(request, credentials)
+    if principal is not None:
+        return principal
+    return await run_in_threadpool(identify, request, credentials, csrf_token)
 
 
 def visitor_of(request: Request, principal: Principal, session: Session | None, *, lookup: bool = True) -> Visitor:
@@ -147,14 +179,14 @@ PageCallerDep = Annotated[Principal, Depends(authenticate_page)]
 
 # -- the caller in a role -----------------------------------------------------------------------
 
-def require_roles(*roles: Role, page: bool = False) -> Callable[..., Principal]:
+def require_roles(*roles: Role, page: bool = False) -> Callable[..., Awaitable[Principal]]:
     """A dependency: the caller, who must have one of ``roles`` (else 403)."""
     allowed = frozenset(roles)
     who = " or ".join(roles)
 
     # A default value, not an annotation: with postponed annotations, FastAPI could not resolve
     # an Annotated[...] that refers to this closure's variables.
-    def check(principal: Principal = Depends(authenticate_page if page else authenticate)) -> Principal:
+    async def check(principal: Principal = Depends(authenticate_page if page else authenticate)) -> Principal:
         if principal.role not in allowed:
             raise Forbidden(f"only the {who} may do this; this key is a {principal.role} key")
         return principal
@@ -176,14 +208,23 @@ def _view(request: Request, principal: Principal) -> GraphView:
     return get_projection(request).view(principal.viewer)
 
 
-def get_view(request: Request, principal: CallerDep) -> GraphView:
+async def get_view(request: Request, principal: CallerDep) -> GraphView:
     """The projection as the caller may see it: everything for the manager, the consented view
-    (visible members, confirmed ties) for members and client applications."""
-    return _view(request, principal)
+    (visible members, confirmed ties) for members and client applications.
+
+    The manager's view is the cache itself (no I/O once Neo4j is ready); picking another
+    viewer's view may look for changes in Neo4j, so it runs in the thread pool."""
+    if principal.role == "manager" and request.app.state.readiness.done:
+        projection: ProjectionCache = request.app.state.projection
+        return projection
+    return await run_in_threadpool(_view, request, principal)
 
 
-def get_page_view(request: Request, principal: PageCallerDep) -> GraphView:
-    return _view(request, principal)
+async def get_page_view(request: Request, principal: PageCallerDep) -> GraphView:
+    if principal.role == "manager" and request.app.state.readiness.done:
+        projection: ProjectionCache = request.app.state.projection
+        return projection
+    return await run_in_threadpool(_view, request, principal)
 
 
 ViewDep = Annotated[GraphView, Depends(get_view)]

@@ -15,10 +15,10 @@ from graph_service.analytics import MAX_HOPS, Recommendation, UnknownMember, War
 from graph_service.analytics.paths import HOP_DISCOUNT, MAX_EXPANSIONS, search_warm_paths
 from graph_service.analytics.recommendations import LinkModel
 from graph_service.errors import InvalidRequest, NotFound
+from graph_service.services import impressions
 from graph_service.services.link_models import ModelAsOf, keeper
 from graph_service.services.views import GraphView, Projection
 from graph_service.store.database import Database
-from graph_service.store.recommendations import impression_counts, record_impressions
 
 __all__ = ["Recommendations", "Paths", "recommendations_for", "link_model", "paths_between", "ignored_penalty",
            "FREE_SHOWS", "IGNORED_DECAY"]
@@ -93,7 +93,7 @@ def recommendations_for(
         raise InvalidRequest("skill", f"unknown skill '{skill}'")
     penalties: dict[str, float] = {}
     if db is not None:
-        for other, count in impression_counts(db, member_id).items():
+        for other, count in impressions.counts(db, member_id).items():
             if (p := ignored_penalty(count)) < 1.0:
                 penalties[other] = p
     model, model_as_of = link_model(view, projection)
@@ -106,7 +106,7 @@ def recommendations_for(
         raise NotFound("member", member_id) from None
     if db is not None and record and items:
         shown = [r.id for r in items]
-        record_impressions(db, member_id, shown, today=date.today())
+        impressions.record(db, member_id, shown, today=date.today())
     return Recommendations(member_id, tuple(items), model_as_of)
 
 

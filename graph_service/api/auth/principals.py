@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import os
 import secrets
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,14 +29,16 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from graph_service.api.auth.csrf import check_session_write
 from graph_service.api.auth.limits import Limiter, RateLimiter, RedisRateLimiter
 from graph_service.api.auth.sessions import SESSION_COOKIE, RedisSessionStore, Sessions, SessionStore
-from graph_service.errors import ConfigurationError, NotAuthenticated, RateLimited
+from graph_service.errors import ConfigurationError, NotAuthenticated, RateLimited, StoreError
 from graph_service.services import keys as key_service
 from graph_service.services.keys import find_key
 from graph_service.services.visibility import MANAGER_VIEW, Role, Viewer
 from graph_service.settings import Settings
 from graph_service.store.database import Database
 
-__all__ = ["Principal", "manager_key", "Guard", "bearer", "identify", "SAFE_METHODS"]
+__all__ = ["Principal", "manager_key", "Guard", "bearer", "identify", "identify_cached", "SAFE_METHODS"]
+
+log = logging.getLogger(__name__)
 
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 """The methods a session cookie is honoured for without an anti-forgery token: reading only."""
@@ -101,6 +105,10 @@ class Guard:
         self._database = database
         self._keys: dict[str, tuple[Principal, float]] = {}  # sha256 of the secret -> (principal, until)
         self._keys_lock = threading.Lock()
+        # Moves at every forget: a lookup that began before may not put a forgotten key back.
+        self._keys_generation = 0
+        self._refreshing: set[str] = set()  # keys being looked up again in the background
+        self._refresher: ThreadPoolExecutor | None = None
         self.sessions: Sessions
         self.requests: Limiter
         self.failures: Limiter
@@ -144,43 +152,74 @@ class Guard:
     def forget_key(self, key_id: str | None) -> None:
         """Look key ``key_id`` (None: every key) up in the graph again on its next request."""
         with self._keys_lock:
+            self._keys_generation += 1
             for digest in [d for d, (p, _) in self._keys.items() if key_id is None or p.key_id == key_id]:
                 del self._keys[digest]
 
     def forget_member(self, member_id: str) -> None:
         with self._keys_lock:
+            self._keys_generation += 1
             for digest in [d for d, (p, _) in self._keys.items() if p.member_id == member_id]:
                 del self._keys[digest]
 
     def is_manager_key(self, secret: str) -> bool:
         return hmac.compare_digest(hashlib.sha256(secret.encode("utf-8")).digest(), self._manager_hash)
 
-    def cached_principal(self, secret: str) -> Principal | None:
-        """The principal of ``secret`` without any I/O (the manager's key, or a key looked up less
-        than ``key_cache_s`` ago), else None."""
+    def cached_principal(self, secret: str, request: Request | None = None) -> Principal | None:
+        """The principal of ``secret`` without any I/O (the manager's key, or a key whose lookup
+        began less than ``key_cache_s`` ago), else None.
+
+        With ``request``, a key whose lookup is more than half that time old is looked up again
+        in the background (one thread; the answer is still trusted only until ``key_cache_s``
+        after its lookup began), so that keys in steady use never wait for Neo4j."""
         digest = hashlib.sha256(secret.encode("utf-8")).digest()
         if hmac.compare_digest(digest, self._manager_hash):
             return Principal("manager", "manager")
         found = self._keys.get(digest.hex())
-        if found is not None and found[1] > time.monotonic():
-            return found[0]
-        return None
+        now = time.monotonic()
+        if found is None or found[1] <= now:
+            return None
+        if request is not None and found[1] - now < self.settings.key_cache_s / 2:
+            with self._keys_lock:
+                if digest.hex() not in self._refreshing:
+                    self._refreshing.add(digest.hex())
+                    if self._refresher is None:
+                        self._refresher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="key-lookup")
+                    self._refresher.submit(self._look_up_again, request, secret)
+        return found[0]
 
     def principal_for_key(self, request: Request, secret: str) -> Principal | None:
-        cached = self.cached_principal(secret)
+        cached = self.cached_principal(secret, request)
         if cached is not None:
             return cached
+        return self._look_up(request, secret)
+
+    def _look_up(self, request: Request, secret: str) -> Principal | None:
+        """Look ``secret`` up in the graph and keep the answer (a key not found is forgotten)."""
+        digest = hashlib.sha256(secret.encode("utf-8")).hexdigest()
+        with self._keys_lock:
+            generation = self._keys_generation
+        began = time.monotonic()
         key = find_key(self._database(request), secret)
-        if key is None:
-            return None
-        principal = Principal(key.role, key.id, key.member, key.name)
-        if self.settings.key_cache_s > 0:
-            with self._keys_lock:
+        principal = Principal(key.role, key.id, key.member, key.name) if key is not None else None
+        with self._keys_lock:
+            if principal is None:
+                self._keys.pop(digest, None)
+            elif self.settings.key_cache_s > 0 and generation == self._keys_generation:
                 if len(self._keys) >= 10_000:
                     self._keys.clear()
-                self._keys[hashlib.sha256(secret.encode("utf-8")).hexdigest()] = (
-                    principal, time.monotonic() + self.settings.key_cache_s)
+                self._keys[digest] = (principal, began + self.settings.key_cache_s)
         return principal
+
+    def _look_up_again(self, request: Request, secret: str) -> None:
+        digest = hashlib.sha256(secret.encode("utf-8")).hexdigest()
+        try:
+            self._look_up(request, secret)
+        except StoreError as exc:  # the kept answer runs out; the next request looks it up and says why
+            log.warning("could not look a key up again: %s", exc)
+        finally:
+            with self._keys_lock:
+                self._refreshing.discard(digest)
 
     def failed(self, request: Request) -> None:
         """Count a failed authentication against the caller's address (429 when too many)."""
@@ -233,6 +272,23 @@ def identify(request: Request, credentials: HTTPAuthorizationCredentials | None,
             check_session_write(request, session, csrf_token)
         principal = session.principal
         request.state.session = session
+    guard.throttle(principal)
+    request.state.principal = principal
+    return principal
+
+
+def identify_cached(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Principal | None:
+    """What :func:`identify` answers, when it can be answered without any I/O (else None): a
+    Bearer key that is the manager's or was looked up less than ``key_cache_s`` ago, with the
+    rate limits in memory (no Redis). For the request dependencies' fast path on the event loop."""
+    guard: Guard = request.app.state.guard
+    if guard.redis is not None or credentials is None or credentials.scheme.lower() != "bearer" \
+            or not credentials.credentials:
+        return None
+    principal = guard.cached_principal(credentials.credentials, request)
+    if principal is None:
+        return None
+    request.state.session = None
     guard.throttle(principal)
     request.state.principal = principal
     return principal
