@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     neo4j_user: str = Field(default="neo4j", validation_alias=AliasChoices("NEO4J_USER"))
     neo4j_password: SecretStr | None = Field(default=None, validation_alias=AliasChoices("NEO4J_PASSWORD"))
     neo4j_database: str = Field(default="neo4j", validation_alias=AliasChoices("NEO4J_DATABASE"))
+    neo4j_trusted_ca: Path | None = Field(
+        default=None, validation_alias=AliasChoices("GRAPH_SERVICE_NEO4J_TRUSTED_CA"),
+        description="A CA certificate (PEM) that signed the server's certificate, for a private cluster: "
+                    "with neo4j+s:// or bolt+s:// the certificate is checked against it instead of the system's CAs.",
+    )
 
     # Managed local server.
     home: Path = Field(default=PROJECT_ROOT / ".data", validation_alias=AliasChoices("GRAPH_SERVICE_HOME"))
@@ -106,6 +111,17 @@ class Settings(BaseSettings):
         description="Redis shared by every process (redis://host:port/db): browser sessions and rate limits. "
                     "Unset: kept in this process's memory (one process only).",
     )
+
+    @field_validator("neo4j_uri")
+    @classmethod
+    def _neo4j_uri(cls, value: str | None) -> str | None:
+        from urllib.parse import urlsplit
+
+        schemes = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")  # store/database.URI_SCHEMES
+        if value and (urlsplit(value).scheme.lower() not in schemes or not urlsplit(value).hostname):
+            raise ValueError(f"NEO4J_URI must be {', '.join(s + '://' for s in schemes)} followed by a host "
+                             f"(e.g. neo4j+s://abcd1234.databases.neo4j.io), not {value!r}")
+        return value
 
     @field_validator("manager_key")
     @classmethod

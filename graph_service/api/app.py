@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, FastAPI
 
 from graph_service.api.auth.principals import Guard, manager_key
+from graph_service.api.consistency import ReadYourWrites
 from graph_service.api.deps import authenticate, get_database, manager_only
 from graph_service.api.errors import install_error_handlers
 from graph_service.api.middleware import AuditTrail, BodyLimit
@@ -130,6 +131,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     _document_body_limits(app)
     _add_docs_pages(app)
 
+    app.add_middleware(ReadYourWrites)  # a session's last write, seen by whichever worker answers next
     app.add_middleware(AuditTrail, log=app.state.audit)
     if settings.development:  # which worker answered (tests/test_workers.py); never in production
         app.add_middleware(_ServedBy)

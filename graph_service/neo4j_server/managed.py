@@ -19,7 +19,7 @@ import string
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,10 +135,15 @@ def _pid_alive(pid: int) -> bool:
 
 
 class ManagedServer:
-    """One local Neo4j instance living under ``<home>/neo4j``."""
+    """One local Neo4j instance living under ``<home>/neo4j``.
 
-    def __init__(self, settings: Settings):
+    ``extra_config`` is written into ``neo4j.conf`` after (and over) the settings this class
+    makes, e.g. a Bolt TLS policy (``dbms.ssl.policy.bolt.*``, ``server.bolt.tls_level``; see
+    ``tests/test_cluster_ready.py``)."""
+
+    def __init__(self, settings: Settings, *, extra_config: Mapping[str, str] | None = None):
         self.settings = settings
+        self.extra_config = dict(extra_config or {})
         self.root = settings.home / "neo4j"
         self.conf_dir = self.root / "conf"
         self.data_dir = self.root / "data"
@@ -219,6 +224,7 @@ class ManagedServer:
             "db.tx_log.rotation.retention_policy": "2 days 256M",
             "db.tx_log.rotation.size": "8M",
         }
+        conf.update(self.extra_config)
         path = self.conf_dir / "neo4j.conf"
         body = "# Written by graph-service; edits are overwritten at each start.\n"
         body += "".join(f"{k}={v}\n" for k, v in conf.items())

@@ -48,7 +48,7 @@ from graph_service.interchange import Document
 from graph_service.services.changes import DEPENDENCY_KEYS, LiveProjection, consented_entities
 from graph_service.services.visibility import MANAGER_VIEW, VISIBLE_TO, Role, Viewer, consented_document
 from graph_service.store.changes import Positions, forget_changes, positions, read_changed, read_document
-from graph_service.store.database import Database
+from graph_service.store.database import Database, awaited
 
 __all__ = ["Projection", "GraphView", "ProjectionCache", "ConsentView", "project", "PRIVATE_VIEWS",
            "MEMO_DEPENDS", "FORGET_EVERY_S"]
@@ -240,10 +240,14 @@ class ProjectionCache(GraphView):
         self.invalidate()
 
     def current(self) -> Projection:
-        """The projection at the graph's current change positions."""
+        """The projection at the graph's current change positions (looked at once a request must
+        see a write of another process that this projection does not hold yet:
+        :func:`~graph_service.store.database.awaited`)."""
         projection = self._projection
         now = time.monotonic()
-        if projection is not None and not self._full_wanted and now - self._checked_at < self._check_interval:
+        wanted = awaited()
+        if (projection is not None and not self._full_wanted and now - self._checked_at < self._check_interval
+                and (wanted is None or wanted.seen_in(projection.positions))):
             return projection
         seen = positions(self._db)
         self._checked_at = now

@@ -7,30 +7,49 @@ constrained key). Every write also appends a numbered change record in the same 
 (what it changed, as noted with :func:`graph_service.store.changes.record_change`; "bulk" when it
 noted nothing), so every in-memory projection can follow the graph
 (:mod:`graph_service.services.views`).
+
+**Clusters and Aura** (docs/operations.md, "Running on a Neo4j cluster or Aura"): every session
+of a :class:`Database` shares one bookmark manager, so a read made after a write in this process
+sees that write whichever cluster member answers it. A request that must see a write made by
+another process (a browser session's last write, kept in Redis by the session store) runs inside
+:func:`request_consistency` with the :class:`LastWrite` to wait for (:func:`wait_for`): its reads
+carry that write's bookmarks, and the projection refreshes until it holds the write's change
+records (:func:`awaited`). On one server the bookmarks are always met at once.
 """
 
 from __future__ import annotations
 
+import contextvars
+import json
 import random
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, LiteralString, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 import neo4j
 from neo4j import GraphDatabase, ManagedTransaction, unit_of_work
 from neo4j import exceptions as nx_exc
 
-from graph_service.errors import QueryTimeout, StoreUnavailable
+from graph_service.errors import ConfigurationError, QueryTimeout, StoreUnavailable
 from graph_service.settings import Settings
 from graph_service.store.catalog import query, statements
 
 __all__ = [
     "Database",
     "Connection",
+    "LastWrite",
+    "RequestConsistency",
+    "URI_SCHEMES",
+    "awaited",
+    "driver_target",
+    "request_consistency",
     "resolve_connection",
     "native",
+    "wait_for",
 ]
 
 T = TypeVar("T")
@@ -42,6 +61,121 @@ class Connection:
     user: str
     password: str
     database: str
+
+
+URI_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+"""The ``NEO4J_URI`` schemes: ``neo4j`` routes (a cluster, Aura), ``bolt`` talks to one server;
+``+s`` encrypts and verifies the certificate (the system's CAs, or
+``GRAPH_SERVICE_NEO4J_TRUSTED_CA``), ``+ssc`` encrypts and accepts any certificate."""
+
+
+def driver_target(uri: str, trusted_ca: Path | None = None) -> tuple[str, dict[str, Any]]:
+    """The URI and the encryption settings to give the driver for ``NEO4J_URI``.
+
+    With a private CA (``trusted_ca``) the ``+s`` schemes become their plain form with
+    ``encrypted=True`` and ``TrustCustomCAs(ca)``: the driver refuses trust settings beside a
+    ``+s`` scheme, and this is the same encryption with the certificate checked against that CA
+    instead of the system's."""
+    parts = urlsplit(uri)
+    scheme = parts.scheme.lower()
+    if scheme not in URI_SCHEMES or not parts.hostname:
+        raise ConfigurationError(
+            f"NEO4J_URI must be {', '.join(s + '://' for s in URI_SCHEMES)} followed by a host "
+            f"(e.g. neo4j+s://abcd1234.databases.neo4j.io), not {uri!r}"
+        )
+    if trusted_ca is None:
+        return uri, {}
+    if not scheme.endswith("+s"):
+        raise ConfigurationError(
+            f"GRAPH_SERVICE_NEO4J_TRUSTED_CA is the CA that signed the server's certificate: it needs an "
+            f"encrypted NEO4J_URI checking that certificate (neo4j+s:// or bolt+s://), not {scheme}://"
+        )
+    if not trusted_ca.is_file():
+        raise ConfigurationError(f"GRAPH_SERVICE_NEO4J_TRUSTED_CA: no such file {trusted_ca}")
+    plain = urlunsplit((scheme.removesuffix("+s"), *parts[1:]))
+    return plain, {"encrypted": True, "trusted_certificates": neo4j.TrustCustomCAs(str(trusted_ca))}
+
+
+# -- causal consistency across processes ----------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class LastWrite:
+    """What a write left behind for a later read to wait for: the bookmarks of its transaction
+    (opaque strings from the server; a cluster member serves a read carrying them only once it
+    holds that transaction) and the change records it appended, as (shard, number) pairs."""
+
+    bookmarks: tuple[str, ...] = ()
+    changes: tuple[tuple[int, int], ...] = ()
+
+    def merged(self, other: LastWrite) -> LastWrite:
+        """Both writes (the later bookmarks subsume the earlier on one server or cluster, but
+        two processes' writes need both)."""
+        changes = dict(self.changes)
+        for shard, n in other.changes:
+            changes[shard] = max(n, changes.get(shard, 0))
+        return LastWrite(tuple(sorted({*self.bookmarks, *other.bookmarks})), tuple(sorted(changes.items())))
+
+    def followed_by(self, later: LastWrite) -> LastWrite:
+        """This write, then ``later``, made in a session that carried this one's bookmarks: the
+        later bookmarks (they include this write), the change records of both."""
+        return LastWrite(later.bookmarks or self.bookmarks, self.merged(later).changes)
+
+    def seen_in(self, positions: tuple[int, ...]) -> bool:
+        """Whether change positions ``positions`` (index = shard) include this write's records."""
+        return all(shard < len(positions) and positions[shard] >= n for shard, n in self.changes)
+
+    def to_json(self) -> str:
+        return json.dumps({"b": list(self.bookmarks), "c": [list(c) for c in self.changes]})
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> LastWrite | None:
+        """The write stored with :meth:`to_json`, or None when ``text`` is not one."""
+        try:
+            data = json.loads(text)
+            return cls(tuple(str(b) for b in data["b"]), tuple((int(s), int(n)) for s, n in data["c"]))
+        except (ValueError, TypeError, KeyError):
+            return None
+
+
+@dataclass(slots=True)
+class RequestConsistency:
+    """One request's causal state: the write of another process it must see (``after``) and
+    what it wrote itself (``wrote``). Mutable and shared by reference: the request's
+    dependencies and route may run in worker threads, which get a copy of the context (the same
+    object), so what they note is seen by the middleware that set it."""
+
+    after: LastWrite | None = None
+    wrote: LastWrite | None = field(default=None)
+
+
+_REQUEST: contextvars.ContextVar[RequestConsistency | None] = contextvars.ContextVar(
+    "graph_service_request_consistency", default=None)
+
+
+@contextmanager
+def request_consistency(after: LastWrite | None = None) -> Iterator[RequestConsistency]:
+    """Run a request (or any unit of work) with its own causal state: reads wait for ``after``
+    (and what :func:`wait_for` adds), and the state's ``wrote`` collects this work's writes."""
+    state = RequestConsistency(after)
+    token = _REQUEST.set(state)
+    try:
+        yield state
+    finally:
+        _REQUEST.reset(token)
+
+
+def wait_for(write: LastWrite | None) -> None:
+    """Make the rest of the current request see ``write`` (no-op outside
+    :func:`request_consistency` or for None)."""
+    state = _REQUEST.get()
+    if state is not None and write is not None:
+        state.after = write if state.after is None else state.after.merged(write)
+
+
+def awaited() -> LastWrite | None:
+    """The write the current request must see, if any (the projection refreshes until it holds
+    that write's change records: :meth:`graph_service.services.views.ProjectionCache.current`)."""
+    state = _REQUEST.get()
+    return state.after if state is not None else None
 
 
 def resolve_connection(settings: Settings) -> Connection:
@@ -97,6 +231,11 @@ def _consume(tx: ManagedTransaction, statement: LiteralString) -> neo4j.ResultSu
     return tx.run(statement).consume()
 
 
+def _agent(tx: ManagedTransaction) -> str:
+    """The name and version of the server that ran a small read."""
+    return tx.run(query("schema/ping")).consume().server.agent
+
+
 Rows = list[dict[str, Any]]
 
 
@@ -149,6 +288,9 @@ class Database:
         self._driver: neo4j.Driver | None = None
         self._lock = threading.Lock()
         self._write_listeners: list[Callable[[], None]] = []
+        # One bookmark manager for every session of this object: a read after a write made
+        # through it sees that write, whichever cluster member serves it.
+        self._bookmarks = GraphDatabase.bookmark_manager()
 
     def on_write(self, listener: Callable[[], None]) -> None:
         """Call ``listener()`` after every write that bumps the version, made through this object."""
@@ -165,16 +307,23 @@ class Database:
         with self._lock:
             if self._driver is None:
                 c = self.connection
+                uri, encryption = driver_target(c.uri, self.settings.neo4j_trusted_ca if self._external else None)
                 self._driver = GraphDatabase.driver(
-                    c.uri,
+                    uri,
                     auth=(c.user, c.password),
                     connection_timeout=self.settings.connection_timeout_s,
                     connection_acquisition_timeout=self.settings.connection_timeout_s * 2,
                     max_transaction_retry_time=self.settings.connection_timeout_s,
                     max_connection_pool_size=50,
                     notifications_min_severity="OFF",
+                    **encryption,
                 )
             return self._driver
+
+    @property
+    def _external(self) -> bool:
+        """Whether the connection is the configured ``NEO4J_URI`` (the trusted CA is for it)."""
+        return bool(self.settings.neo4j_uri) and self.connection.uri == self.settings.neo4j_uri
 
     def close(self) -> None:
         with self._lock:
@@ -183,13 +332,21 @@ class Database:
                 self._driver = None
 
     def ping(self) -> str:
-        """Return the server's version string, or raise :class:`StoreUnavailable`."""
-        with _translated():
-            info = self.driver.get_server_info()
-            return info.agent
+        """Return the server's version string, or raise :class:`StoreUnavailable`: a small read of
+        the configured database (on a cluster, by whichever member the routing table offers)."""
+        with _translated(), self._session(neo4j.READ_ACCESS) as session:
+            return session.execute_read(_agent)
+
+    def bookmarks(self) -> tuple[str, ...]:
+        """The bookmarks of the last transactions made through this object (for a process that
+        must see them: :class:`LastWrite`)."""
+        return tuple(sorted(self._bookmarks.get_bookmarks()))
 
     def _session(self, mode: str) -> neo4j.Session:
-        return self.driver.session(database=self.connection.database, default_access_mode=mode)
+        after = awaited()
+        return self.driver.session(database=self.connection.database, default_access_mode=mode,
+                                   bookmark_manager=self._bookmarks,
+                                   bookmarks=neo4j.Bookmarks.from_raw_values(after.bookmarks) if after else None)
 
     def read(self, work: Callable[[Tx], T], *, timeout: float | None = None) -> T:
         """Run ``work`` in a managed read transaction (retried on transient errors)."""
@@ -211,21 +368,32 @@ class Database:
         than :data:`MAX_CHANGE_IDS`.
         """
 
+        appended: list[tuple[int, int]] = []  # the change record of the attempt that committed
+
         @unit_of_work(timeout=timeout or self.settings.tx_timeout_s)
         def _work(tx: ManagedTransaction) -> T:
             wrapped = Tx(tx)
             result = work(wrapped)
+            appended.clear()
             if bump:
                 noted = list(dict.fromkeys(wrapped.changes))
                 if not noted or len(noted) > MAX_CHANGE_IDS:
                     noted = [("bulk", "")]
-                tx.run(query("changes/append_change"), shard=random.randrange(CHANGE_SHARDS),
-                       kinds=[k for k, _ in noted], ids=[i for _, i in noted]).consume()
+                shard = random.randrange(CHANGE_SHARDS)
+                row = tx.run(query("changes/append_change"), shard=shard,
+                             kinds=[k for k, _ in noted], ids=[i for _, i in noted]).single()
+                if row is not None:
+                    appended.append((shard, int(row["n"])))
             return result
 
         try:
             with _translated(), self._session(neo4j.WRITE_ACCESS) as session:
-                return session.execute_write(_work)
+                result = session.execute_write(_work)
+                state = _REQUEST.get()
+                if state is not None:
+                    written = LastWrite(tuple(sorted(session.last_bookmarks().raw_values)), tuple(appended))
+                    state.wrote = written if state.wrote is None else state.wrote.followed_by(written)
+                return result
         finally:
             # Also after a failure: the outcome of a write cut off mid-commit is unknown.
             if bump:
@@ -249,11 +417,12 @@ class Database:
         """Create the constraints and indexes (idempotent: ``IF NOT EXISTS``), then wait for them.
 
         Schema statements cannot share a transaction with data writes, so each runs in its own
-        managed write transaction.
+        managed write transaction: on a cluster, on the leader. The wait for the indexes runs
+        there too (the leader is where the writes that rely on the constraints run; every other
+        member builds its own copy of the indexes as it applies the schema transactions).
         """
         with _translated(), self._session(neo4j.WRITE_ACCESS) as session:
             for stmt in statements("schema/constraints"):
                 session.execute_write(_consume, stmt)
             session.execute_write(lambda tx: tx.run(query("schema/ensure_meta")).consume())
-        with _translated(), self._session(neo4j.READ_ACCESS) as session:
-            session.run(query("schema/await_indexes")).consume()
+            session.execute_write(_consume, query("schema/await_indexes"))

@@ -34,7 +34,7 @@ from graph_service.services import keys as key_service
 from graph_service.services.keys import find_key
 from graph_service.services.visibility import MANAGER_VIEW, Role, Viewer
 from graph_service.settings import Settings
-from graph_service.store.database import Database
+from graph_service.store.database import Database, wait_for
 
 __all__ = ["Principal", "manager_key", "Guard", "bearer", "identify", "identify_cached", "SAFE_METHODS"]
 
@@ -272,6 +272,7 @@ def identify(request: Request, credentials: HTTPAuthorizationCredentials | None,
             check_session_write(request, session, csrf_token)
         principal = session.principal
         request.state.session = session
+        wait_for(session.last_write)  # its last write through another process (api/consistency.py)
     guard.throttle(principal)
     request.state.principal = principal
     return principal

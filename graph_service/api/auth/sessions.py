@@ -18,15 +18,20 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from graph_service.errors import StoreUnavailable
+from graph_service.store.database import LastWrite
 
 if TYPE_CHECKING:  # principals imports this module (the Guard keeps a SessionStore)
     import redis
 
     from graph_service.api.auth.principals import Principal
 
-__all__ = ["SESSION_COOKIE", "Session", "Sessions", "SessionStore", "RedisSessionStore"]
+__all__ = ["SESSION_COOKIE", "LAST_WRITE_KEEP_S", "Session", "Sessions", "SessionStore", "RedisSessionStore"]
 
 SESSION_COOKIE = "gs_session"
+LAST_WRITE_KEEP_S = 120.0
+"""How long a session's last write is kept for its next requests to wait for (in Redis): far
+longer than a cluster's replication lag or the projection's check interval, short enough that a
+restored database never keeps a stale bookmark waiting for long."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +42,9 @@ class Session:
     principal: Principal
     csrf_token: str
     expires: float  # time.monotonic()
+    last_write: LastWrite | None = None
+    """The session's last write made through another process (Redis only), which its next
+    requests wait for (docs/operations.md, "Running on a Neo4j cluster or Aura")."""
 
 
 class Sessions(Protocol):
@@ -50,6 +58,7 @@ class Sessions(Protocol):
     def drop(self, sid: str) -> None: ...
     def drop_member(self, member_id: str) -> None: ...
     def drop_key(self, key_id: str) -> None: ...
+    def note_write(self, sid: str, write: LastWrite) -> None: ...
 
 
 def _digest(sid: str) -> str:
@@ -118,6 +127,10 @@ class SessionStore:
             for digest in [d for d, s in self._sessions.items() if s.principal.key_id == key_id]:
                 del self._sessions[digest]
 
+    def note_write(self, sid: str, write: LastWrite) -> None:
+        """Nothing to keep: these sessions live in one process, whose reads already see its
+        writes (one bookmark manager, the projection invalidated by every write)."""
+
 
 class RedisSessionStore:
     """The sessions of :class:`SessionStore` in Redis, shared by every process that uses it.
@@ -171,19 +184,28 @@ class RedisSessionStore:
 
         key = self._prefix + "s:" + _digest(sid)
 
-        def read() -> tuple[Any, int]:
+        def read() -> tuple[Any, int, Any]:
             pipe = self._redis.pipeline(transaction=False)
             pipe.get(key)
             pipe.pttl(key)
-            body, pttl = pipe.execute()
-            return body, int(pttl)
+            pipe.get(self._prefix + "w:" + _digest(sid))  # the last write, in the same round trip
+            body, pttl, written = pipe.execute()
+            return body, int(pttl), written
 
-        body, pttl = self._call("read", read)
+        body, pttl, written = self._call("read", read)
         if body is None or pttl <= 0:
             return None
         data = json.loads(body)
         principal = Principal(data["role"], data["key_id"], data["member_id"], data["key_name"])
-        return Session(principal, data["csrf"], time.monotonic() + pttl / 1000)
+        last = LastWrite.from_json(written) if written is not None else None
+        return Session(principal, data["csrf"], time.monotonic() + pttl / 1000, last)
+
+    def note_write(self, sid: str, write: LastWrite) -> None:
+        """Keep ``write`` (what a request of session ``sid`` wrote, after what it had waited for)
+        for :data:`LAST_WRITE_KEEP_S` seconds: the session's next requests, whichever process
+        answers them, wait for it."""
+        key, body, ms = self._prefix + "w:" + _digest(sid), write.to_json(), int(LAST_WRITE_KEEP_S * 1000)
+        self._call("last write", lambda: self._redis.set(key, body, px=ms))
 
     def get(self, sid: str) -> Principal | None:
         found = self.session(sid)
