@@ -58,6 +58,9 @@ FIXTURE_QUERIES = {
     "graph/dump_relationships": "tests/test_injection.py",
     "graph/delete_all_batch": "tests/test_injection.py",
     "bench/resource_allocation": "bench/introductions.py",
+    "bench/common_neighbours": "bench/side_by_side.py",
+    "bench/adamic_adar": "bench/side_by_side.py",
+    "bench/delete_ties_between": "bench/side_by_side.py",
 }
 
 
