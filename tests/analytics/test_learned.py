@@ -117,3 +117,17 @@ def test_held_out_ties_rank_above_classical_indices_on_karate(doc_factory):
         return sum(1.0 if p > q else 0.5 if p == q else 0.0 for p in sp for q in sn) / (len(sp) * len(sn))
 
     assert auc("learned", model=model) > auc("adamic_adar")
+
+
+def test_the_log_of_resource_allocation_is_a_feature_of_its_own(doc_factory):
+    from graph_service.analytics import resource_allocation_scores
+    from graph_service.analytics.recommendations.learned import RA_LOG_SCALE
+
+    G = _karate(doc_factory)
+    table = table_for(G)
+    F = table.features("k00")
+    ra = resource_allocation_scores(G, "k00")
+    i, j = FEATURES.index("resource_allocation"), FEATURES.index("resource_allocation_log")
+    for v, score in ra.items():
+        assert F[table.rank[v], i] == pytest.approx(score)
+        assert F[table.rank[v], j] == pytest.approx(np.log1p(RA_LOG_SCALE * score))
