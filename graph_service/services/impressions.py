@@ -51,7 +51,7 @@ class ImpressionCache:
     per member (see the module's docstring)."""
 
     def __init__(self, db: Database, *, interval: float, size: int = CACHE_SIZE):
-        self._db = db
+        self._db_ref = weakref.ref(db)  # the database keeps its cache (on_write), not the other way round
         self.interval = interval
         self._size = size
         self._lock = threading.Lock()
@@ -67,6 +67,13 @@ class ImpressionCache:
         self.reads = 0
         """How many times counts were read from Neo4j (on a request's path or in the background)."""
         db.on_write(self.clear)
+
+    @property
+    def _db(self) -> Database:
+        db = self._db_ref()
+        if db is None:  # pragma: no cover - the cache is reached through its database
+            raise RuntimeError("the database of this impression cache is gone")
+        return db
 
     def counts(self, member_id: str) -> dict[str, int]:
         """How often each party was shown to ``member_id``, by the party's id (a new dict)."""

@@ -281,8 +281,13 @@ def identify(request: Request, credentials: HTTPAuthorizationCredentials | None,
 def identify_cached(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Principal | None:
     """What :func:`identify` answers, when it can be answered without any I/O (else None): a
     Bearer key that is the manager's or was looked up less than ``key_cache_s`` ago, with the
-    rate limits in memory (no Redis). For the request dependencies' fast path on the event loop."""
+    rate limits in memory (no Redis). For the request dependencies' fast path on the event loop.
+
+    A request with no credentials at all (no ``Authorization`` header, no session cookie) is
+    refused here as :func:`identify` refuses it (401, not counted as a failed attempt)."""
     guard: Guard = request.app.state.guard
+    if credentials is None and not request.headers.get("authorization") and SESSION_COOKIE not in request.cookies:
+        raise NotAuthenticated("authentication required: send 'Authorization: Bearer <key>'")
     if guard.redis is not None or credentials is None or credentials.scheme.lower() != "bearer" \
             or not credentials.credentials:
         return None
