@@ -297,7 +297,6 @@ def recommendation_rows(n: int, db: Database, requests: int, home: Path, report:
             r.raise_for_status()
             return [item["id"] for item in r.json()["items"]]
 
-        before = os.getloadavg()[0]
         first_ms, first_cpu, _ = timed_calls(asked[:1], over_http, pid)
         timed_calls(asked[1:21], over_http, pid)  # warm-up: connection, caches
         before = os.getloadavg()[0]
@@ -312,7 +311,6 @@ def recommendation_rows(n: int, db: Database, requests: int, home: Path, report:
     def in_process(m: str) -> list[str]:
         return [r.id for r in recommendations_for(cache, m, db=db, limit=TOP).items]
 
-    before = os.getloadavg()[0]
     first_ms, first_cpu, _ = timed_calls(asked[:1], in_process, None)
     timed_calls(asked[1:21], in_process, None)
     before = os.getloadavg()[0]
