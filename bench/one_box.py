@@ -64,7 +64,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 os.environ.setdefault("GRAPH_SERVICE_START_TIMEOUT", "900")  # a big store takes a while to open
-from common import percentile, temporary_database  # noqa: E402  # after sys.path is set
+from common import bench_settings, percentile, temporary_database  # noqa: E402  # after sys.path is set
 from import_speed import with_ties  # noqa: E402  # after sys.path is set
 
 from graph_service.analytics import subsector_matrix, ties_graph  # noqa: E402
@@ -75,8 +75,10 @@ from graph_service.services.recommendations import link_model, paths_between, re
 from graph_service.services.ties import record_tie  # noqa: E402
 from graph_service.services.views import ProjectionCache  # noqa: E402
 from graph_service.settings import Settings  # noqa: E402
+from graph_service.store import documents  # noqa: E402
 from graph_service.store.database import Database  # noqa: E402
 from graph_service.store.graph import count_nodes  # noqa: E402
+from graph_service.store.readiness import Readiness  # noqa: E402
 from seed.generator import generate_cluster  # noqa: E402
 
 GB = 1024**3
@@ -456,6 +458,39 @@ def run_on(db: Database, settings: Settings, args: argparse.Namespace, results: 
             results.write()
 
 
+def resume(args: argparse.Namespace, results: Results, guard: Guard) -> None:
+    """Steps 3 to 6 on the store a stopped run bulk-loaded under ``--reuse-home`` (its import
+    done): start Neo4j on it, finish what the bulk load does after the import (the schema, the
+    end of the load's mark), then measure as after a whole run."""
+    home = args.reuse_home
+    settings = bench_settings(home, heap=args.heap, pagecache=args.pagecache)
+    guard.settings = settings
+    server = ManagedServer(settings)
+    db: Database | None = None
+    try:
+        with step("2b. start Neo4j on the loaded store, schema (the bulk load's last phases)", results, guard,
+                  None) as s:
+            clock = time.monotonic()
+            server.start(log=lambda m: say("  " + m))
+            s.figures["start s"] = round(time.monotonic() - clock, 1)
+            clock = time.monotonic()
+            db = Database(settings)
+            Readiness().ensure(db)
+            documents.end_bulk_load(db)
+            s.figures["schema s"] = round(time.monotonic() - clock, 1)
+            s.figures["counted"] = ", ".join(f"{k} {v:,}" for k, v in count_nodes(db).items())
+            s.figures["store on disk GB"] = round(sum(f.stat().st_size for f in home.rglob("*") if f.is_file()) / GB, 2)
+            neo = server.pid()
+            s.figures["Neo4j RSS GB"] = round(status_kb(neo, "VmRSS") / 1024 / 1024, 2) if neo else 0.0
+        address_limit(int((args.memory_limit_gb + 4) * GB))
+        run_on(db, settings, args, results, guard)
+    finally:
+        address_limit(None)
+        if db is not None:
+            db.close()
+        server.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--members", type=int, default=1_000_000)
@@ -468,6 +503,8 @@ def main() -> None:
     parser.add_argument("--paths", type=int, default=200)
     parser.add_argument("--work", type=Path, default=None, help="where the throw-away Neo4j lives (default: /tmp)")
     parser.add_argument("--out", type=Path, default=None, help="OUT.json and OUT.md (default /tmp/one_box-N)")
+    parser.add_argument("--reuse-home", type=Path, default=None,
+                        help="the home of a run stopped after its import: measure steps 3 to 6 on that store")
     args = parser.parse_args()
     out = args.out or Path(tempfile.gettempdir()) / f"one_box-{args.members}"
     command = "bench/one_box.py " + " ".join(sys.argv[1:])
@@ -475,7 +512,10 @@ def main() -> None:
     guard = Guard(results, args.memory_limit_gb)
     say(f"writing {out}.json and {out}.md")
     try:
-        run(args, results, guard)
+        if args.reuse_home is not None:
+            resume(args, results, guard)
+        else:
+            run(args, results, guard)
     except MemoryError:
         say(f"STOPS HERE: MemoryError in {guard.step}")
         sys.exit(3)
