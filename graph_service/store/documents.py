@@ -9,7 +9,9 @@ laid over them and the result written, in the same transaction (documents up to
 **How it writes** (:func:`_steps`): what is known to be new is written with ``CREATE``: every
 record after a replace cleared the graph, else the records whose ids the check found nowhere in
 the graph, and the ties with a new side. Their nodes go first, then their relationships as flat
-parallel lists (``$a``, ``$b``, ``$r``: one relationship per element, no nested subqueries).
+parallel lists (``$a``, ``$b``, ``$r``: one relationship per element, no nested subqueries);
+a new member's subsectors and skills are created with it, the batch looking those shared nodes
+up once (``imports/create_members``).
 Everything else is written by the ``upsert`` queries (``MERGE`` on constrained ids, lists set to
 exactly those given), which the records kept one at a time share. Batches are sized by what they
 write: ``UNITS_PER_ROW * batch_size`` nodes and relationships (10,000 by default), an upsert
@@ -19,7 +21,8 @@ row weighing one plus the length of its lists. Python's garbage collector is pau
 replace also deletes the old graph in it, when that holds at most ``CLEAR_IN_ONE_TX`` nodes and
 relationships), so they land whole or not at all. Bigger ones are checked whole first, then
 written one batch per transaction between the marks of an unfinished import
-(:func:`unfinished_import`; the commands say when a graph holds part of one). Imports are
+(:func:`unfinished_import`; the commands say when a graph holds part of one), ``WRITERS``
+transactions at a time where their rows lock no common node (:func:`_rounds`). Imports are
 idempotent: new is decided from the graph at each run, so an import that was cut off half-way
 is completed by running it again, with nothing twice. (The driver retries a transaction only
 when it was rolled back, never after a commit whose outcome is unknown, so ``CREATE`` is never
@@ -28,8 +31,12 @@ applied twice; a second ``CREATE`` of an id would be refused by its uniqueness c
 
 from __future__ import annotations
 
+import contextvars
 import gc
+import threading
+import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,7 +60,7 @@ from graph_service.interchange import (
 )
 from graph_service.merge import Checked, Draft, SectionPlan, check_draft, draft_of, requested_ids
 from graph_service.store.changes import record_change
-from graph_service.store.database import Database, Tx
+from graph_service.store.database import _REQUEST, Database, LastWrite, Tx, request_consistency
 
 __all__ = [
     "ImportResult",
@@ -85,6 +92,9 @@ CLEAR_IN_ONE_TX = 50_000
 """A replace deletes a graph of at most this many nodes and relationships in the transaction that
 writes the document; a bigger one is deleted in batches first (the per-transaction memory limit)."""
 UNITS_PER_ROW = 5
+WRITERS = 2
+"""Batched imports write with this many transactions at a time, where their rows lock no common
+node (:func:`_rounds`): Neo4j runs each transaction on one core."""
 IMPORT_TIMEOUT_S = 600.0
 TIE_QUERIES = {"knows": ("ties/create_knows", "ties/upsert_knows"),
                "collaborated": ("ties/create_collaborated", "ties/upsert_collaborated")}
@@ -101,6 +111,7 @@ class ImportResult:
     counts: dict[str, int]
     transactions: int
     plan: dict[str, SectionPlan] | None = None
+    retries: int = 0  # batches written again after a deadlock or another transient error
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,33 +216,67 @@ class Step:
     columns: tuple[str, ...] = ()
     counted: bool = True
     cap: int | None = None  # at most this many rows in a batch (None: only the unit budget)
+    pack: Callable[[Sequence[Any]], dict[str, Any]] | None = None  # a batch's parameters, if not $rows
+    # How batches may run at the same time (see _rounds): None, one after the other; else the
+    # nodes a row locks, as (kind, id) pairs: rows that lock no common node run in parallel.
+    # ``fresh`` rows lock only the nodes they create (and shared dense ones): any batches may.
+    locks: Callable[[Any], tuple[tuple[str, str], ...]] | None = None
+    fresh: bool = False
 
     def params(self, chunk: Sequence[Any]) -> dict[str, Any]:
+        if self.pack is not None:
+            return self.pack(chunk)
         if not self.columns:
             return {"rows": list(chunk)}
         return {name: [row[j] for row in chunk] for j, name in enumerate(self.columns)}
 
-    def batches(self, budget: int) -> Iterator[Sequence[Any]]:
-        """The rows in batches of at most ``budget`` units (and ``cap`` rows), so that a batch of
-        large events (hundreds of attendees each) stays within the transaction memory limit."""
+    def batches(self, budget: int, rows: Sequence[Any] | None = None) -> Iterator[Sequence[Any]]:
+        """The rows (or ``rows``, some of them) in batches of at most ``budget`` units (and
+        ``cap`` rows), so that a batch of large events (hundreds of attendees each) stays within
+        the transaction memory limit."""
+        rows = self.rows if rows is None else rows
         cap = self.cap or budget
         if self.columns:  # every row weighs 1
-            for i in range(0, len(self.rows), min(cap, budget)):
-                yield self.rows[i:i + min(cap, budget)]
+            for i in range(0, len(rows), min(cap, budget)):
+                yield rows[i:i + min(cap, budget)]
             return
         start, units = 0, 0
-        for i, row in enumerate(self.rows):
+        for i, row in enumerate(rows):
             w = _weight(row)
             if i > start and (i - start >= cap or units + w > budget):
-                yield self.rows[start:i]
+                yield rows[start:i]
                 start, units = i, 0
             units += w
-        if start < len(self.rows):
-            yield self.rows[start:]
+        if start < len(rows):
+            yield rows[start:]
 
 
-def _links(owner: str, items: Sequence[str]) -> Iterator[tuple[str, str, int]]:
-    return ((owner, item, i) for i, item in enumerate(items))
+def _member_batch(chunk: Sequence[Any]) -> dict[str, Any]:
+    """The parameters of imports/create_members: the subsectors and skills the batch names, once
+    each, and each member's as positions in those lists."""
+    subsectors: dict[str, int] = {}
+    skills: dict[str, int] = {}
+    rows = [{"id": r["id"], "props": r["props"],
+             "s": [subsectors.setdefault(x, len(subsectors)) for x in r["subsectors"]],
+             "k": [skills.setdefault(x, len(skills)) for x in r["skills"]]} for r in chunk]
+    return {"rows": rows, "subsectors": list(subsectors), "skills": list(skills)}
+
+
+def _own_id(row: Any) -> tuple[tuple[str, str], ...]:
+    return (("party", row["id"]),)
+
+
+def _tie_ends(row: Any) -> tuple[tuple[str, str], ...]:
+    return (("party", row["source"]), ("party", row["target"]))
+
+
+def _ends(a: str, b: str | None) -> Callable[[Any], tuple[tuple[str, str], ...]]:
+    """The nodes a flat-list row ``(a, b, ...)`` locks: its two ends, of kinds ``a`` and ``b``
+    (``b`` None: a shared node with many relationships, a skill, which Neo4j does not lock
+    exclusively to add one)."""
+    if b is None:
+        return lambda row: ((a, row[0]),)
+    return lambda row: ((a, row[0]), (b, row[1]))
 
 
 def _steps(doc: Document, known: Known, size: int) -> list[Step]:
@@ -246,45 +291,45 @@ def _steps(doc: Document, known: Known, size: int) -> list[Step]:
     new_members = [m for m in doc.members if known.is_new("members", m.id)]
     old_members = [m for m in doc.members if not known.is_new("members", m.id)]
     steps += [
-        Step("members", "members/create_members", [{"id": m.id, "props": member_row(m)["props"]}
-                                                   for m in new_members]),
-        Step("members", "members/upsert_members", [member_row(m) for m in old_members], cap=size),
-        Step("members", "members/create_in_subsector",
-             [link for m in new_members for link in _links(m.id, m.subsectors)], ("a", "b", "r"), counted=False),
-        Step("members", "members/create_has_skill",
-             [link for m in new_members for link in _links(m.id, m.skills)], ("a", "b", "r"), counted=False),
+        Step("members", "imports/create_members", [member_row(m) for m in new_members], pack=_member_batch,
+             fresh=True),
+        Step("members", "members/upsert_members", [member_row(m) for m in old_members], cap=size,
+             locks=_own_id),
     ]
     for kind, (create, upsert) in TIE_QUERIES.items():
         ties = [t for t in doc.ties if t.kind == kind]
         steps += [
             Step("ties", create,
                  [(t.source, t.target, t.weight, t.since, t.confirmed) for t in ties
-                  if known.new_party(t.source) or known.new_party(t.target)], ("a", "b", "w", "s", "c")),
+                  if known.new_party(t.source) or known.new_party(t.target)], ("a", "b", "w", "s", "c"),
+                 locks=_ends("party", "party")),
             Step("ties", upsert,
                  [_tie_row(t) for t in ties if not (known.new_party(t.source) or known.new_party(t.target))],
-                 cap=size),
+                 cap=size, locks=_tie_ends),
         ]
     new_projects = [p for p in doc.projects if known.is_new("projects", p.id)]
     steps += [
         Step("projects", "projects/create_projects", [{"id": p.id, "props": project_row(p)["props"]}
-                                                     for p in new_projects]),
+                                                     for p in new_projects], fresh=True),
         Step("projects", "projects/upsert_projects",
              [project_row(p) for p in doc.projects if not known.is_new("projects", p.id)], cap=size),
         # A skill listed twice counts once, at its last place (as upsert_projects' MERGE leaves it).
         Step("projects", "projects/create_requires",
              [(p.id, k, i) for p in new_projects for k, i in {k: i for i, k in enumerate(p.requires)}.items()],
-             ("a", "b", "r"), counted=False),
+             ("a", "b", "r"), counted=False, locks=_ends("project", None)),
         Step("projects", "projects/create_worked_on",
              [(m, p.id, i) for p in new_projects for i, m in enumerate(p.team)],
-             ("a", "b", "r"), counted=False),
+             ("a", "b", "r"), counted=False, locks=_ends("party", "project")),
     ]
     new_events = [e for e in doc.events if known.is_new("events", e.id)]
     steps += [
-        Step("events", "events/create_events", [{"id": e.id, "props": event_row(e)["props"]} for e in new_events]),
+        Step("events", "events/create_events", [{"id": e.id, "props": event_row(e)["props"]} for e in new_events],
+             fresh=True),
         Step("events", "events/upsert_events",
              [event_row(e) for e in doc.events if not known.is_new("events", e.id)], cap=size),
         Step("events", "events/create_attended",
-             [(m, e.id, i) for e in new_events for i, m in enumerate(e.attendees)], ("a", "b", "r"), counted=False),
+             [(m, e.id, i) for e in new_events for i, m in enumerate(e.attendees)], ("a", "b", "r"), counted=False,
+             locks=_ends("party", "event")),
         Step("introductions", "introductions/create_introductions",
              [introduction_row(x) for x in doc.introductions if known.is_new("introductions", x.id)]),
         Step("introductions", "introductions/upsert_introductions",
@@ -479,6 +524,7 @@ def import_document(
     batch_size: int = 2000,
     progress: Progress | None = None,
     extra: Sequence[tuple[str, str, list[dict[str, Any]]]] = (),
+    writers: int = WRITERS,
 ) -> ImportResult:
     """Check, then write ``doc``. With ``replace`` the graph ends up holding exactly ``doc``;
     without it, a merge: each record sets only the fields it carries (see :mod:`graph_service.merge`).
@@ -488,7 +534,9 @@ def import_document(
     ``(section, query, rows)`` steps, written after the document in the same transaction(s) and
     batches (a restore uses it for what the document does not hold); they must be idempotent
     too, and are validated by the caller. ``batch_size`` rows (``UNITS_PER_ROW`` times as many
-    nodes and relationships) make a batch. Raises :class:`DocumentInvalid` with every problem.
+    nodes and relationships) make a batch; a document written in batches is written by up to
+    ``writers`` transactions at a time (:func:`_rounds`). Raises :class:`DocumentInvalid` with
+    every problem.
     """
     extra_steps = [Step(section, name, rows, cap=batch_size) for section, name, rows in extra if rows]
     budget = _budget(batch_size)
@@ -496,7 +544,7 @@ def import_document(
         if isinstance(doc, Document) and replace:
             validate_document(db, doc, replace=True)  # whole records already: nothing to resolve
             return _write(db, None, _steps(doc, Known(everything=True), batch_size) + extra_steps,
-                          replace=True, budget=budget, progress=progress)
+                          replace=True, budget=budget, progress=progress, writers=writers)
         draft = doc if isinstance(doc, Draft) else draft_of(doc)
         if not replace and draft.rows() + sum(len(s.rows) for s in extra_steps) <= SINGLE_TX_ROWS:
             def everything(tx: Tx) -> ImportResult:
@@ -522,7 +570,7 @@ def import_document(
         if checked.problems:
             raise DocumentInvalid(checked.problems)
         return _write(db, checked.plan, _steps(checked.document, known, batch_size) + extra_steps,
-                      replace=replace, budget=budget, progress=progress)
+                      replace=replace, budget=budget, progress=progress, writers=writers)
 
 
 def _write(
@@ -533,11 +581,13 @@ def _write(
     replace: bool,
     budget: int,
     progress: Progress | None,
+    writers: int = WRITERS,
 ) -> ImportResult:
     """Write checked steps: in one transaction when they are small enough (up to
     ``SINGLE_TX_ROWS`` rows, and for a replace a graph of at most ``CLEAR_IN_ONE_TX`` nodes and
     relationships to delete first), else batch by batch between the marks of an unfinished
-    import (see :func:`unfinished_import`)."""
+    import (see :func:`unfinished_import`), up to ``writers`` batches at a time (the mark goes
+    only after every batch committed)."""
     counts = _counts(steps)
     total_rows = sum(counts.values())
     small = total_rows <= SINGLE_TX_ROWS
@@ -561,19 +611,141 @@ def _write(
     if replace:
         clear_graph(db)
         transactions += 1
-    for step in steps:
-        for chunk in step.batches(budget):
-            db.write(_writing(step, chunk), timeout=IMPORT_TIMEOUT_S)
-            transactions += 1
-            if progress and step.counted:
-                progress("rows", len(chunk))
+    writer = _Writers(db, progress, writers)
+    try:
+        for step in steps:
+            for lanes in _rounds(step, budget, writers):
+                writer.run(step, lanes)
+    finally:
+        writer.close()
     db.write(lambda tx: tx.run("imports/end"), bump=False)
-    return ImportResult(replace, counts, transactions + 1, changes)
+    return ImportResult(replace, counts, transactions + writer.transactions + 1, changes, writer.retries)
 
 
-def _writing(step: Step, chunk: Sequence[Any]) -> Callable[[Tx], None]:
-    """The work of one transaction that writes ``chunk`` of ``step``."""
-    return lambda tx: tx.run(step.query, **step.params(chunk))
+GROUPS = 4
+"""A step whose rows lock nodes (:attr:`Step.locks`) is split by the nodes' groups (a hash of the
+id, per kind) into classes; classes that share no group run at the same time, so two writers
+never wait for the same node's lock (and never deadlock)."""
+
+
+def _group(kind: str, ident: str) -> tuple[str, int]:
+    return kind, zlib.crc32(ident.encode()) % GROUPS
+
+
+def _rounds(step: Step, budget: int, writers: int) -> Iterator[list[list[Sequence[Any]]]]:
+    """The batches of ``step`` as rounds, one after the other; a round's lanes (each a list of
+    batches, written one after the other) run at the same time, one writer each.
+
+    Rows that create their nodes (``fresh``) lock nothing another batch locks: the first batch
+    goes alone (the shared nodes it links to, subsectors and skills, then have enough
+    relationships to be "dense", which Neo4j does not lock exclusively to add one), the rest
+    are dealt to the writers. Rows that lock existing nodes are split into classes by the
+    groups of those nodes (:data:`GROUPS`); the biggest class goes with the biggest one that
+    shares no group with it. Steps without either go batch by batch."""
+    if writers <= 1 or not step.rows or (step.locks is None and not step.fresh):
+        yield [list(step.batches(budget))]
+        return
+    if step.fresh:
+        batches = list(step.batches(budget))
+        yield [batches[:1]]
+        if batches[1:]:
+            yield [batches[1 + i::writers] for i in range(writers) if batches[1 + i::writers]]
+        return
+    assert step.locks is not None
+    classes: dict[frozenset[tuple[str, int]], list[Any]] = {}
+    for row in step.rows:
+        classes.setdefault(frozenset(_group(k, i) for k, i in step.locks(row)), []).append(row)
+    left = sorted(classes.items(), key=lambda c: -len(c[1]))
+    while left:
+        taken: set[tuple[str, int]] = set()
+        lanes: list[list[Sequence[Any]]] = []
+        rest = []
+        for groups, rows in left:
+            if len(lanes) < writers and not groups & taken:
+                taken |= groups
+                lanes.append(list(step.batches(budget, rows)))
+            else:
+                rest.append((groups, rows))
+        left = rest
+        yield lanes
+
+
+class _Writers:
+    """Writes the rounds of :func:`_rounds`: a round of one lane in this thread, else one thread
+    per lane. Each batch is one transaction. A batch that a deadlock stopped after the driver's
+    retries is written again once the round is over, alone; the first other error stops the
+    round (the lanes finish the batch they are writing) and is raised: the import stays
+    unfinished, to be completed by running it again."""
+
+    def __init__(self, db: Database, progress: Progress | None, writers: int):
+        self.db, self.progress, self.writers = db, progress, writers
+        self.transactions = 0
+        self.retries = 0  # attempts the driver made again (deadlocks, transient errors)
+        self._lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
+
+    def run(self, step: Step, lanes: list[list[Sequence[Any]]]) -> None:
+        if len(lanes) == 1:
+            for chunk in lanes[0]:
+                self._batch(step, chunk)
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.writers, thread_name_prefix="import-writer")
+        stop = threading.Event()
+        later: list[Sequence[Any]] = []
+        caller = _REQUEST.get()
+
+        def lane(chunks: list[Sequence[Any]]) -> LastWrite | None:
+            with request_consistency(caller.after if caller else None) as own:
+                for chunk in chunks:
+                    if stop.is_set():
+                        break
+                    try:
+                        self._batch(step, chunk)
+                    except Exception as exc:
+                        if "DeadlockDetected" not in str(getattr(exc, "code", "")):
+                            stop.set()
+                            raise
+                        with self._lock:
+                            later.append(chunk)
+                return own.wrote
+
+        futures = [self._pool.submit(contextvars.copy_context().run, lane, chunks) for chunks in lanes]
+        try:
+            for future in futures:
+                wrote = future.result()
+                if caller is not None and wrote is not None:
+                    caller.wrote = wrote if caller.wrote is None else caller.wrote.merged(wrote)
+        finally:
+            stop.set()
+            for future in futures:
+                future.exception()  # wait for every lane before the next round or the error
+        for chunk in later:
+            self._batch(step, chunk)
+            with self._lock:
+                self.retries += 1
+
+    def _batch(self, step: Step, chunk: Sequence[Any]) -> None:
+        attempts = 0
+
+        def work(tx: Tx) -> None:
+            nonlocal attempts
+            attempts += 1
+            tx.run(step.query, **step.params(chunk))
+
+        try:
+            self.db.write(work, timeout=IMPORT_TIMEOUT_S)
+        finally:
+            with self._lock:
+                self.retries += max(0, attempts - 1)
+        with self._lock:
+            self.transactions += 1
+            if self.progress and step.counted:
+                self.progress("rows", len(chunk))
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
 
 
 def without_nulls(row: Mapping[str, Any]) -> dict[str, Any]:
