@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/request_path.py [--requests 3000] [--rounds 3] [--keys 20]
                                            [--profile FILE] [--compare-key-cache] [--compare-code DIR]
+                                           [--only TEXT]
 
 A throw-away managed Neo4j (temporary home, free ports) gets the seed cluster (``seed/cluster.json``,
 300 members). The API runs in its own uvicorn process (one worker, as ``bench/load.py`` starts it:
@@ -149,6 +150,8 @@ def main() -> None:
     parser.add_argument("--profile", type=Path, default=None, help="py-spy's collapsed stacks go here")
     parser.add_argument("--compare-key-cache", action="store_true",
                         help="two servers side by side, rounds in turn: the key cache on (1 s) and off")
+    parser.add_argument("--only", default=None, metavar="TEXT",
+                        help="only the kinds of request whose name holds TEXT (e.g. recommendations)")
     parser.add_argument("--compare-code", type=Path, default=None, metavar="DIR",
                         help="two servers side by side, rounds in turn: this checkout and the code in DIR")
     args = parser.parse_args()
@@ -186,7 +189,10 @@ def main() -> None:
                                        json={"role": "member", "member": member, "name": f"request path {i}"})
                 r.raise_for_status()
                 keys.append((r.json()["key"], member))
-            plan = kinds(manager, keys)
+            plan = {name: send for name, send in kinds(manager, keys).items()
+                    if args.only is None or args.only.lower() in name.lower()}
+            if not plan:
+                raise SystemExit(f"no kind of request is named like {args.only!r}")
             for _label, _pid, client in servers:  # warm-up: the projection, the recommender's index, the pool
                 for name, send in plan.items():
                     run(client, send, 200, EXPECTED.get(name, 200))
