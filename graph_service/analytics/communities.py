@@ -9,10 +9,13 @@ import threading
 from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
 from typing import Literal
 
 import igraph as ig
 import networkx as nx
+import numpy as np
 
 from graph_service.analytics.graph import adjacency, ties_graph
 
@@ -203,22 +206,31 @@ def detect_communities(
 
 class _Indexed:
     """``H`` as an igraph graph: the nodes sorted, the edges sorted by their ends' positions, with
-    their weights (so the answer does not depend on the order ``H`` was built in)."""
+    their weights (so the answer does not depend on the order ``H`` was built in; an edge without
+    a ``weight`` weighs 1)."""
 
     def __init__(self, H: nx.Graph[str]) -> None:
         self.nodes = sorted(H.nodes)
         n = len(self.nodes)
-        index = {v: i for i, v in enumerate(self.nodes)}
-        keyed: list[tuple[int, float]] = []
-        for u, nbrs in adjacency(H).items():
-            i = index[u]
-            for v, d in nbrs.items():
-                j = index[v]
-                if i < j:
-                    keyed.append((i * n + j, float(d.get("weight", 1.0))))
-        keyed.sort()
-        self.graph = ig.Graph(n=n, edges=[divmod(k, n) for k, _w in keyed])
-        self.weights = [w for _k, w in keyed]
+        position = {v: i for i, v in enumerate(self.nodes)}.__getitem__
+        adj = adjacency(H)
+        # Every (node, neighbour) entry of the adjacency at once, in C loops (map, chain,
+        # fromiter): the Python loop over the 4.9 million entries took seconds at 100,000 members.
+        entries = sum(map(len, adj.values()))
+        src = np.repeat(np.fromiter(map(position, adj), np.int64, len(adj)),
+                        np.fromiter(map(len, adj.values()), np.int64, len(adj)))
+        dst = np.fromiter(map(position, chain.from_iterable(adj.values())), np.int64, entries)
+        try:
+            weight = np.fromiter(map(itemgetter("weight"), chain.from_iterable(map(dict.values, adj.values()))),
+                                 np.float64, entries)
+        except KeyError:  # an edge without a weight weighs 1
+            weight = np.fromiter((d.get("weight", 1.0) for d in chain.from_iterable(map(dict.values, adj.values()))),
+                                 np.float64, entries)
+        once = src < dst
+        src, dst, weight = src[once], dst[once], weight[once]
+        by_pair = np.argsort(src * n + dst)
+        self.graph = ig.Graph(n=n, edges=list(zip(src[by_pair].tolist(), dst[by_pair].tolist(), strict=True)))
+        self.weights: list[float] = weight[by_pair].tolist()
 
     def modularity(self, parts: Sequence[Sequence[str]], resolution: float) -> float:
         """Weighted modularity of the partition ``parts`` (igraph's, which is networkx's
