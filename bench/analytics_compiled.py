@@ -10,8 +10,10 @@ compare on a shared machine, where the wall time also counts the waiting):
 
 * communities: networkx Louvain and igraph Leiden through the service's
   :func:`~graph_service.analytics.detect_communities` (the whole call: building the graph, the
-  partition, its modularity, the NMI), and networkit's PLM (Louvain) and ParallelLeiden alone
-  on the same weighted graph (the kernel, with its modularity);
+  partition, its modularity, the NMI); building the igraph graph alone; igraph's Leiden with a
+  fixed ``n_iterations`` (``--leiden-iterations``) and networkit's PLM (Louvain) and
+  ParallelLeiden (``--parallel-leiden-iterations``) alone on the same weighted graph (the
+  kernel, with its modularity);
 * betweenness of the ties graph: exact with igraph, networkit (one thread) and networkx (up to
   ``--exact-up-to`` members; networkit and networkx only up to 5,000: networkx takes hours
   beyond, networkit on one thread about twice igraph's time), the old policy
@@ -34,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import platform
+import random
 import statistics
 import sys
 import time
@@ -49,6 +52,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
 from graph_service.analytics import detect_communities, tie_betweenness, ties_graph  # noqa: E402
 from graph_service.analytics.brokerage import _indexed, _networkit_graph  # noqa: E402
+from graph_service.analytics.communities import _Indexed  # noqa: E402
 from graph_service.services import analyses  # noqa: E402
 from graph_service.services.views import project  # noqa: E402
 from seed.generator import generate_cluster  # noqa: E402
@@ -81,18 +85,37 @@ def networkit_weighted(G: nx.Graph) -> tuple[nk.Graph, list[str]]:
     return g, nodes
 
 
-def communities(members: int, G: nx.Graph, runs: int) -> None:
+def communities(members: int, G: nx.Graph, runs: int, leiden_iterations: list[int],
+                parallel_leiden_iterations: list[int], louvain: bool) -> None:
     edges = G.number_of_edges()
-    for method in ("louvain", "leiden"):
-        n_runs = 1 if method == "louvain" and members > 20_000 else runs
+    for method in ("louvain", "leiden") if louvain else ("leiden",):
+        n_runs = 1 if members > 20_000 else runs
         wall, cpu, report = timed(lambda m=method: detect_communities(G, method=m), n_runs)
         lib = "networkx" if method == "louvain" else "igraph"
         row(members, f"communities ({edges:,} edges)", f"{lib} {method} (service call)", wall, cpu,
             f"Q {report.modularity:.3f}, {sum(1 for c in report.communities if c.size > 1):,} communities")
+    indexed = _Indexed(G)
+    wall, cpu, _ = timed(lambda: _Indexed(G), runs)
+    row(members, f"communities ({edges:,} edges)", "building the igraph graph from the networkx graph", wall, cpu, "")
+    for iterations in leiden_iterations:
+        def fixed(k: int = iterations) -> Any:
+            ig.set_random_number_generator(random.Random(42))
+            try:
+                return indexed.graph.community_leiden(objective_function="modularity", weights=indexed.weights,
+                                                      n_iterations=k)
+            finally:
+                ig.set_random_number_generator(random)
+
+        wall, cpu, found = timed(fixed, runs)
+        q = indexed.graph.modularity(found.membership, weights=indexed.weights, directed=False)
+        row(members, f"communities ({edges:,} edges)", f"igraph Leiden, n_iterations={iterations} (kernel)", wall,
+            cpu, f"Q {q:.3f}, {sum(1 for c in found if len(c) > 1):,} communities")
     g, _nodes = networkit_weighted(G)
     nk.setNumberOfThreads(1)
-    for name, make in (("PLM", lambda: nk.community.PLM(g, refine=True)),
-                       ("ParallelLeiden", lambda: nk.community.ParallelLeiden(g))):
+    kernels: list[tuple[str, Callable[[], Any]]] = [("PLM", lambda: nk.community.PLM(g, refine=True))]
+    kernels += [(f"ParallelLeiden, {k} iterations", lambda k=k: nk.community.ParallelLeiden(g, iterations=k))
+                for k in parallel_leiden_iterations]
+    for name, make in kernels:
         def run(make: Callable[[], Any] = make) -> Any:
             nk.setSeed(42, False)
             algo = make()
@@ -194,7 +217,11 @@ def main() -> None:
     parser.add_argument("--threads-check", action="store_true")
     parser.add_argument("--service-epsilon", type=float, nargs="+", default=None,
                         help="epsilon of the worker's round (default: the settings')")
-    parser.add_argument("--skip", nargs="*", default=[], choices=["communities", "betweenness", "service"])
+    parser.add_argument("--skip", nargs="*", default=[], choices=["communities", "louvain", "betweenness", "service"])
+    parser.add_argument("--leiden-iterations", type=int, nargs="*", default=[1, 2, 5],
+                        help="igraph Leiden with these fixed n_iterations (the kernel alone)")
+    parser.add_argument("--parallel-leiden-iterations", type=int, nargs="*", default=[3, 10, 30],
+                        help="networkit ParallelLeiden with these iterations")
     args = parser.parse_args()
     for members in args.members:
         began = time.perf_counter()
@@ -204,7 +231,8 @@ def main() -> None:
         print(f"{members} members: generated and projected in {time.perf_counter() - began:.0f} s",
               file=sys.stderr, flush=True)
         if "communities" not in args.skip:
-            communities(members, p.members, args.runs)
+            communities(members, p.members, args.runs, args.leiden_iterations, args.parallel_leiden_iterations,
+                        "louvain" not in args.skip)
         if "betweenness" not in args.skip:
             betweenness(members, T, args.runs, args.epsilon, args.exact_up_to, args.threads_check and members <= 20_000,
                         args.slow_runs)
