@@ -13,7 +13,8 @@ server is observed for real, on the wire (the driver's Bolt log) or by the serve
   ``GRAPH_SERVICE_NEO4J_TRUSTED_CA``) and ``neo4j+ssc://``; refused without the CA;
 * two workers (``graph-service serve --workers 2``, Redis) with the projection's check interval at
   300 s: a member's write through one worker is on the other's next page of that browser session
-  at once (its map), while another session of the same member on that worker still sees the old map.
+  at once (its warm paths, by name), while another session of the same member on that worker still
+  sees the old names.
 """
 
 from __future__ import annotations
@@ -341,12 +342,12 @@ def _login(client: httpx.Client, base: str, key: str) -> None:
     assert r.status_code == 303, r.text
 
 
-def _map(client: httpx.Client, base: str, pid: str) -> tuple[httpx.Client, str]:
-    """The ecosystem map (drawn from the projection) as answered by worker ``pid``, below the
-    page's header (whose name of the visitor is read from Neo4j); a connection that came back on
-    the other worker is replaced."""
+def _paths_page(client: httpx.Client, base: str, pid: str) -> tuple[httpx.Client, str]:
+    """Who can introduce me to Atelier Weber: warm paths by name, drawn from the projection, as
+    answered by worker ``pid``, below the page's header (whose name of the visitor is read from
+    Neo4j); a connection that came back on the other worker is replaced."""
     for _ in range(5):
-        page = client.get("/viz/ecosystem")
+        page = client.get("/me/introduce", params={"person": "Atelier Weber"})
         assert page.status_code == 200, page.text[:300]
         if page.headers["x-served-by"] == pid:
             return client, page.text.split("</header>", 1)[1]
@@ -368,7 +369,7 @@ def test_a_members_write_through_one_worker_is_on_their_next_page_from_the_other
     other = client_not_on(base, pid_a)  # a second browser of the same member, on worker B too
     _login(other, base, key.key)
 
-    b, before = _map(b, base, pid_b)  # worker B's projection is built, then not checked for 300 s
+    b, before = _paths_page(b, base, pid_b)  # worker B's projection is built, then not checked for 300 s
     assert "Pixel Kayl" in before and "Kayl Game Works" not in before
     token = re.search(r'<meta name="csrf-token" content="([^"]+)">', a.get("/me").text)
     assert token
@@ -377,10 +378,10 @@ def test_a_members_write_through_one_worker_is_on_their_next_page_from_the_other
     assert changed.status_code == 200 and changed.headers["x-served-by"] == pid_a, changed.text
 
     # The other browser's request waits for nothing: worker B answers from its projection as it was.
-    other, stale = _map(other, base, pid_b)
+    other, stale = _paths_page(other, base, pid_b)
     assert "Kayl Game Works" not in stale and "Pixel Kayl" in stale
     # The browser that wrote: worker B waits for its write, and shows it.
-    b, fresh = _map(b, base, pid_b)
+    b, fresh = _paths_page(b, base, pid_b)
     assert "Kayl Game Works" in fresh and "Pixel Kayl" not in fresh
     for c in (a, b, other):
         c.close()
