@@ -22,8 +22,12 @@ when they were written); it equals :func:`graph_service.store.documents.export_d
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import gc
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date as _date
+from operator import itemgetter
 from typing import Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel
@@ -160,8 +164,9 @@ def forget_changes(db: Database, *, keep_s: float = KEEP_CHANGES_S, batch: int =
 def _maker(model: type[R], dates: Sequence[str] = (), floats: Sequence[str] = ()) -> Callable[[Mapping[str, Any]], R]:
     """A function that makes a ``model`` record from a row of stored values, as
     ``model(**without_nulls(row))`` would (a null takes the field's default and is not "set"),
-    without validating: the values were checked when written. Temporal values of ``dates`` become
-    ``datetime.date``, numbers of ``floats`` become floats."""
+    without validating: the values were checked when written. Temporal values of ``dates`` (the
+    driver's dates, or ISO dates as text) become ``datetime.date``, numbers of ``floats`` become
+    floats."""
     names = tuple(model.model_fields)
     factories: dict[str, Callable[[], Any]] = {}
     defaults: dict[str, Any] = {}
@@ -183,8 +188,8 @@ def _maker(model: type[R], dates: Sequence[str] = (), floats: Sequence[str] = ()
                 value = factory() if factory is not None else defaults.get(name)
             else:
                 given.add(name)
-                if name in date_fields:
-                    value = value.to_native()
+                if name in date_fields:  # the driver's date, or its ISO text (the bulk reads)
+                    value = _date.fromisoformat(value) if isinstance(value, str) else value.to_native()
                 elif name in float_fields:
                     value = float(value)
             values[name] = value
@@ -213,11 +218,33 @@ def _records(tx: Tx, name: str, make: Callable[[Mapping[str, Any]], R], **params
 
 
 def _tie_rows(rows: Iterable[Sequence[Any]]) -> list[TieRecord]:
+    """Tie records from rows of (source, target, knows?, weight, since, confirmed), sorted by
+    source, target and kind: what ``make_tie`` makes of each, made inline (the hundreds of
+    thousands of ties are most of the full read's records)."""
+    ordered = sorted(rows, key=itemgetter(0, 1, 2))  # kind: "collaborated" (False) before "knows"
+    new, setattr_ = object.__new__, object.__setattr__
     out = []
-    for source, target, knows, weight, since, confirmed in rows:
-        out.append(make_tie({"source": source, "target": target, "kind": "knows" if knows else "collaborated",
-                             "weight": weight, "since": since, "confirmed": confirmed}))
-    out.sort(key=lambda t: (t.source, t.target, t.kind))
+    for source, target, knows, weight, since, confirmed in ordered:
+        given = {"source", "target", "kind"}
+        if weight is None:
+            weight = 1.0
+        else:
+            weight = float(weight)
+            given.add("weight")
+        if since is not None:
+            since = _date.fromisoformat(since) if isinstance(since, str) else since.to_native()
+            given.add("since")
+        if confirmed is None:
+            confirmed = True
+        else:
+            given.add("confirmed")
+        record = new(TieRecord)
+        setattr_(record, "__dict__", {"source": source, "target": target, "kind": "knows" if knows else "collaborated",
+                                      "weight": weight, "since": since, "confirmed": confirmed})
+        setattr_(record, "__pydantic_fields_set__", given)
+        setattr_(record, "__pydantic_extra__", None)
+        setattr_(record, "__pydantic_private__", None)
+        out.append(record)
     return out
 
 
@@ -278,26 +305,54 @@ def read_entities(tx: Tx, wanted: Mapping[str, Iterable[str]]) -> Entities:
 
 
 # -- the full read --------------------------------------------------------------------------------
+def _rows(tx: Tx, name: str) -> tuple[list[str], Iterable[tuple[Any, ...]]]:
+    """A ``projection/*`` query's field names and rows, from the one row of columns it returns
+    (one list per field): at 100,000 members the driver took most of the full read's time making a
+    record of each of the hundreds of thousands of rows, and a date object of each stored date."""
+    keys, found = tx.values(name)
+    return keys, zip(*found[0], strict=True) if found else iter(())
+
+
+def _row_records(tx: Tx, name: str, make: Callable[[Mapping[str, Any]], R]) -> list[R]:
+    keys, rows = _rows(tx, name)
+    return [make(dict(zip(keys, row, strict=True))) for row in rows]
+
+
 def _document(tx: Tx) -> Document:
-    members = _records(tx, "projection/members", make_member)
+    members = _row_records(tx, "projection/members", make_member)
     members.sort(key=lambda m: m.id)
     return Document.model_construct(
         subsectors=[SubsectorRecord(id=s.id, name=s.name) for s in SUBSECTORS],
         skills=_records(tx, "skills/list_skills", make_skill, subsector=None, cross_cutting=None),
         members=members,
         organisations=_records(tx, "organisations/export_organisations", make_organisation),
-        ties=_tie_rows(tx.values("projection/ties")[1]),
-        projects=_records(tx, "projects/get_projects", make_project, ids=None, status=None, kind=None),
-        events=_records(tx, "events/get_events", make_event, ids=None, **{"from": None}),
-        introductions=_records(tx, "introductions/get_introductions", make_introduction, ids=None, member=None,
-                               statuses=None),
+        ties=_tie_rows(_rows(tx, "projection/ties")[1]),
+        projects=_row_records(tx, "projection/projects", make_project),
+        events=_row_records(tx, "projection/events", make_event),
+        introductions=_row_records(tx, "projection/introductions", make_introduction),
     )
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused (if it ran) while the block makes its records: it
+    would otherwise walk the growing heap again and again (a third of the time of making the
+    records); they hold no cycles, and the collector runs again when the block ends."""
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 def read_document(db: Database, *, timeout: float = 600.0) -> tuple[Positions, Document]:
     """The change positions and the whole cluster at them, in one read transaction: the same
     document as :func:`~graph_service.store.documents.export_document`, read several times faster."""
-    return db.read(lambda tx: (_positions(tx), _document(tx)), timeout=timeout)
+    with _collector_paused():
+        return db.read(lambda tx: (_positions(tx), _document(tx)), timeout=timeout)
 
 
 def read_changed(db: Database, since: Positions, cascade: Callable[[Entities], Mapping[str, Iterable[str]]]
