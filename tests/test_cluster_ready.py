@@ -224,6 +224,28 @@ def test_a_second_database_given_the_first_ones_bookmarks_sends_them_and_sees_th
     assert not LastWrite((), ((3, 10**9),)).seen_in(positions(db))
 
 
+def test_the_projections_read_after_a_local_write_carries_that_writes_bookmark(db: Database) -> None:
+    member_store.create_member(db, MemberRecord.model_validate(
+        {"id": "m-701", "name": "Causal Works", "kind": "company", "subsectors": ["design"]}))
+    written = db.bookmarks()
+    assert written
+    with bolt_log() as log:
+        seen = positions(db)  # what ProjectionCache.current reads at once after a local write
+    assert sum(seen) > 0
+    assert log.begins() and all(b in log.begins()[0] for b in written), (written, log.begins())
+
+
+def test_bookmarks_the_server_refuses_are_dropped_and_the_read_made_without_them(db: Database) -> None:
+    """A session's kept write that the server cannot parse (another deployment's, another
+    database's): the request reads without those bookmarks, keeping the change records to wait for."""
+    with bolt_log() as log, request_consistency(LastWrite(("FB:not-a-bookmark",), ((0, 1),))) as state:
+        assert db.version() >= 0
+        assert state.after == LastWrite((), ((0, 1),))
+    begins = log.begins()
+    assert len(begins) == 2 and "FB:not-a-bookmark" in begins[0] and "FB:not-a-bookmark" not in begins[1]
+    assert any("S: FAILURE" in line and "Neo.ClientError.Transaction.InvalidBookmark" in line for line in log.lines)
+
+
 # -- TLS ----------------------------------------------------------------------------------------------
 def _openssl(*args: str, cwd: Path) -> None:
     subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextvars
 import json
+import logging
 import random
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -53,6 +54,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +178,23 @@ def awaited() -> LastWrite | None:
     that write's change records: :meth:`graph_service.services.views.ProjectionCache.current`)."""
     state = _REQUEST.get()
     return state.after if state is not None else None
+
+
+def _unless_foreign_bookmarks_refused(run: Callable[[], T]) -> T:
+    """``run()``; when the server refuses the bookmarks the request was given to wait for (not
+    this process's own: a value kept in Redis by another deployment, or for another database),
+    ``run()`` again without them. The refusal comes before the transaction begins: nothing ran."""
+    try:
+        return run()
+    except nx_exc.ClientError as exc:
+        state = _REQUEST.get()
+        if not (exc.code or "").startswith("Neo.ClientError.Transaction.InvalidBookmark") \
+                or state is None or state.after is None or not state.after.bookmarks:
+            raise
+        log.warning("the server refused the bookmarks of the session's last write (%s); reading without them",
+                    exc.code)
+        state.after = LastWrite((), state.after.changes)
+        return run()
 
 
 def resolve_connection(settings: Settings) -> Connection:
@@ -355,8 +374,11 @@ class Database:
         def _work(tx: ManagedTransaction) -> T:
             return work(Tx(tx))
 
-        with _translated(), self._session(neo4j.READ_ACCESS) as session:
-            return session.execute_read(_work)
+        def run() -> T:
+            with _translated(), self._session(neo4j.READ_ACCESS) as session:
+                return session.execute_read(_work)
+
+        return _unless_foreign_bookmarks_refused(run)
 
     def write(self, work: Callable[[Tx], T], *, timeout: float | None = None, bump: bool = True) -> T:
         """Run ``work`` in a managed write transaction; it must be idempotent.
@@ -386,7 +408,7 @@ class Database:
                     appended.append((shard, int(row["n"])))
             return result
 
-        try:
+        def run() -> T:
             with _translated(), self._session(neo4j.WRITE_ACCESS) as session:
                 result = session.execute_write(_work)
                 state = _REQUEST.get()
@@ -394,6 +416,9 @@ class Database:
                     written = LastWrite(tuple(sorted(session.last_bookmarks().raw_values)), tuple(appended))
                     state.wrote = written if state.wrote is None else state.wrote.followed_by(written)
                 return result
+
+        try:
+            return _unless_foreign_bookmarks_refused(run)
         finally:
             # Also after a failure: the outcome of a write cut off mid-commit is unknown.
             if bump:
