@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from itertools import chain
-from operator import itemgetter
+from operator import itemgetter, methodcaller
 from typing import Literal
 
 import igraph as ig
@@ -204,6 +204,9 @@ def detect_communities(
     return CommunityReport(modularity, tuple(communities), nmi, seed, resolution, method, evidence)
 
 
+_VALUES = methodcaller("values")  # the neighbour rows may be views (a filtered graph's FilterAtlas), not dicts
+
+
 class _Indexed:
     """``H`` as an igraph graph: the nodes sorted, the edges sorted by their ends' positions, with
     their weights (so the answer does not depend on the order ``H`` was built in; an edge without
@@ -221,10 +224,10 @@ class _Indexed:
                         np.fromiter(map(len, adj.values()), np.int64, len(adj)))
         dst = np.fromiter(map(position, chain.from_iterable(adj.values())), np.int64, entries)
         try:
-            weight = np.fromiter(map(itemgetter("weight"), chain.from_iterable(map(dict.values, adj.values()))),
+            weight = np.fromiter(map(itemgetter("weight"), chain.from_iterable(map(_VALUES, adj.values()))),
                                  np.float64, entries)
         except KeyError:  # an edge without a weight weighs 1
-            weight = np.fromiter((d.get("weight", 1.0) for d in chain.from_iterable(map(dict.values, adj.values()))),
+            weight = np.fromiter((d.get("weight", 1.0) for d in chain.from_iterable(map(_VALUES, adj.values()))),
                                  np.float64, entries)
         once = src < dst
         src, dst, weight = src[once], dst[once], weight[once]
