@@ -322,6 +322,28 @@ def test_another_process_sees_a_write_within_a_second(seeded: Database) -> None:
         other_db.close()
 
 
+def test_a_local_write_during_a_look_at_the_positions_is_not_lost(seeded: Database, monkeypatch) -> None:
+    # A request reads the positions; a write of this process commits right after that read (and
+    # invalidates the cache) before the request marks the projection checked. The next request
+    # must still look, not serve the projection without the write for check_interval.
+    from graph_service.services import views
+
+    cache = ProjectionCache(seeded, check_interval=3600.0)
+    m = cache.current().document.members[0]
+    read_positions = views.positions
+
+    def positions_then_a_write(db: Database) -> Any:
+        seen = read_positions(db)
+        monkeypatch.setattr(views, "positions", read_positions)  # once
+        member_store.replace_member(seeded, m.model_copy(update={"name": "Written beside the look"}))
+        return seen
+
+    monkeypatch.setattr(views, "positions", positions_then_a_write)
+    cache.invalidate()
+    assert cache.current().members.nodes[m.id]["name"] == m.name  # the look saw the positions before it
+    assert cache.current().members.nodes[m.id]["name"] == "Written beside the look"
+
+
 def test_a_gap_in_the_numbers_reads_everything(seeded: Database) -> None:
     cache = ProjectionCache(seeded)
     cache.current()

@@ -213,6 +213,10 @@ class ProjectionCache(GraphView):
         self._live: LiveProjection | None = None
         self._check_interval = check_interval
         self._checked_at = float("-inf")
+        # A local write's invalidation must not be lost to a look at the positions under way beside
+        # it: the look marks the projection checked only if no invalidation came since it began.
+        self._check_lock = threading.Lock()
+        self._invalidations = 0
         self._forgot_at = time.monotonic()
         self._full_wanted = False
         self._build_lock = threading.RLock()
@@ -232,7 +236,9 @@ class ProjectionCache(GraphView):
 
     def invalidate(self) -> None:
         """Look for change records at the next request (called after every local write)."""
-        self._checked_at = float("-inf")
+        with self._check_lock:
+            self._invalidations += 1
+            self._checked_at = float("-inf")
 
     def reload(self) -> None:
         """Read the whole graph again at the next request."""
@@ -249,8 +255,11 @@ class ProjectionCache(GraphView):
         if (projection is not None and not self._full_wanted and now - self._checked_at < self._check_interval
                 and (wanted is None or wanted.seen_in(projection.positions))):
             return projection
+        began = self._invalidations
         seen = positions(self._db)
-        self._checked_at = now
+        with self._check_lock:
+            if self._invalidations == began:
+                self._checked_at = now
         if projection is not None and not self._full_wanted and _reached(projection.positions, seen):
             return projection
         with self._build_lock:
