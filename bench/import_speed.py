@@ -2,7 +2,7 @@
 workbook import, and the offline bulk load of about a million ties.
 
     .venv/bin/python bench/import_speed.py [--members 20000 100000] [--runs 3] [--workbook 20000]
-                                           [--bulk-ties 1000000] [--skip-online] [--skip-bulk]
+                                           [--bulk-ties 1000000] [--writers 2]
 
 For each size a cluster is generated (seed 42) and written as JSON; a throw-away managed Neo4j
 (temporary home, free ports, ``bench/common.py``) takes the imports:
@@ -86,8 +86,10 @@ def figure(rows: int, runs: list[tuple[float, float, float]]) -> str:
     py = statistics.median(r[1] for r in runs)
     neo = statistics.median(r[2] for r in runs)
     spread = ", ".join(f"{r[0]:.1f}" for r in runs)
+    retries = f"; {sum(RETRIES)} batches retried" if RETRIES else ""
+    RETRIES.clear()
     return (f"{rows / wall:,.0f} rows/s (median {wall:.1f} s of {len(runs)}: {spread}; CPU: Python {py:.1f} s, "
-            f"Neo4j {neo:.1f} s)")
+            f"Neo4j {neo:.1f} s{retries}; load {os.getloadavg()[0]:.1f})")
 
 
 def renamed(raw: dict[str, Any]) -> dict[str, Any]:
@@ -97,8 +99,13 @@ def renamed(raw: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+WRITERS = documents.WRITERS
+RETRIES: list[int] = []  # per import: batches written again after a deadlock
+
+
 def merge(db: Database, draft: Draft, size: int) -> None:
-    documents.import_document(db, draft, batch_size=size)
+    result = documents.import_document(db, draft, batch_size=size, writers=WRITERS)
+    RETRIES.append(result.retries)
 
 
 def online(members: int, runs: int, work: Path, table: list[tuple[str, str]]) -> None:
@@ -117,14 +124,16 @@ def online(members: int, runs: int, work: Path, table: list[tuple[str, str]]) ->
             documents.clear_graph(db)
             draft = read_draft(raw)
             empty.append(timed(functools.partial(merge, db, draft, size)))
-            print(f"  into an empty graph, run {i + 1}: {empty[-1][0]:.1f} s", flush=True)
+            print(f"  into an empty graph, run {i + 1}: {empty[-1][0]:.1f} s (CPU: Python {empty[-1][1]:.1f} s, "
+                  f"Neo4j {empty[-1][2]:.1f} s; load {os.getloadavg()[0]:.1f})", flush=True)
         assert count_nodes(db)["members"] == members
         table.append((f"{members:,} members ({rows:,} rows): merge into an empty graph", figure(rows, empty)))
         full: list[tuple[float, float, float]] = []
         for i in range(runs):
             draft = read_draft(renamed(raw) if i % 2 == 0 else raw)  # renamed, back, renamed...
             full.append(timed(functools.partial(merge, db, draft, size)))
-            print(f"  into the populated graph, run {i + 1}: {full[-1][0]:.1f} s", flush=True)
+            print(f"  into the populated graph, run {i + 1}: {full[-1][0]:.1f} s (CPU: Python {full[-1][1]:.1f} s, "
+                  f"Neo4j {full[-1][2]:.1f} s; load {os.getloadavg()[0]:.1f})", flush=True)
         table.append((f"{members:,} members: merge into the populated graph (every member renamed: updates; "
                       "ties and introductions written again)", figure(rows, full)))
 
@@ -200,7 +209,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workbook", type=int, default=20_000, help="Members of the workbook import (0: none).")
     parser.add_argument("--bulk-ties", type=int, default=1_000_000, help="Ties of the bulk load (0: none).")
+    parser.add_argument("--writers", type=int, default=documents.WRITERS,
+                        help="Transactions at a time of a batched online import (1: one after the other).")
     args = parser.parse_args()
+    global WRITERS
+    WRITERS = args.writers
     bench_settings(Path(tempfile.gettempdir()))  # the settings are valid before anything starts
 
     table = Table()
@@ -215,8 +228,9 @@ def main() -> None:
 
     print()
     print(f"`.venv/bin/python bench/import_speed.py --members {' '.join(map(str, args.members))} --runs {args.runs} "
-          f"--workbook {args.workbook} --bulk-ties {args.bulk_ties}` ({platform.python_implementation()} "
-          f"{platform.python_version()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f})")
+          f"--workbook {args.workbook} --bulk-ties {args.bulk_ties} --writers {args.writers}` "
+          f"({platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores, "
+          f"load average {os.getloadavg()[0]:.1f})")
     print()
     print("| import | speed |")
     print("|---|---|")
