@@ -3,6 +3,7 @@ one write, side by side; and whether concurrent writers wait for each other.
 
     .venv/bin/python bench/projection.py [--members 300 20000 100000] [--runs 3] [--writes 9]
                                           [--old-runs 1] [--writers 1 4 8] [--json FILE]
+                                          [--skip old writes]
 
 For each size, a throw-away managed Neo4j is loaded with the seed cluster (``seed/cluster.json``
 at 300 members, else ``seed.generator.generate_cluster(members=N, seed=42)``) through the
@@ -12,7 +13,8 @@ import, then:
   validated interchange models) and the projection as it was built before (the collaboration
   graph, then the members' graph as a subgraph copy);
 * **fast full read**: ``store.changes.read_document`` (bulk rows, records made without
-  validation) and ``services.views.project`` (the members' graph sharing the full graph's dicts);
+  validation) and ``services.views.project`` (the members' graph sharing the full graph's dicts),
+  then the two halves timed on their own;
 * **after one write**: a ``ProjectionCache`` that has read everything, then one write (a member's
   name, a new tie, an attendee, alternately) and the time of the next ``current()``, which reads
   the change record and the entity it names and lays it in. The first refresh also builds the
