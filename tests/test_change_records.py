@@ -113,6 +113,14 @@ def test_the_fast_read_equals_the_export(seeded: Database) -> None:
     assert sum(positions) == seeded.version()
 
 
+@pytest.mark.parametrize("page", [1, 7, 300])
+def test_the_fast_read_in_pages_equals_the_export(seeded: Database, page: int) -> None:
+    # The full read takes each section in pages (so that no result outgrows the server's
+    # transaction memory); pages of one, of 7 and of a whole section give the same document.
+    _positions, doc = read_document(seeded, page=page)
+    assert doc == export_document(seeded)
+
+
 # -- random writes --------------------------------------------------------------------------------
 class Writer:
     """Random writes through the services, each one of many kinds."""

@@ -305,31 +305,60 @@ def read_entities(tx: Tx, wanted: Mapping[str, Iterable[str]]) -> Entities:
 
 
 # -- the full read --------------------------------------------------------------------------------
-def _rows(tx: Tx, name: str) -> tuple[list[str], Iterable[tuple[Any, ...]]]:
-    """A ``projection/*`` query's field names and rows, from the one row of columns it returns
-    (one list per field): at 100,000 members the driver took most of the full read's time making a
-    record of each of the hundreds of thousands of rows, and a date object of each stored date."""
-    keys, found = tx.values(name)
-    return keys, zip(*found[0], strict=True) if found else iter(())
+READ_PAGE = 50_000
+"""How many members (projects, events, introductions; parties for their ties) one page of the
+full read holds: a page's one row of columns must stay well inside the server's transaction
+memory limit (``db.memory.transaction.max``, 256 MB by default; at 1,000,000 members the ties in
+one row took about 700 MB), while a few pages a section keep the round trips few."""
 
 
-def _row_records(tx: Tx, name: str, make: Callable[[Mapping[str, Any]], R]) -> list[R]:
-    keys, rows = _rows(tx, name)
+def _rows(tx: Tx, name: str, *, page: int = READ_PAGE) -> tuple[list[str], Iterable[tuple[Any, ...]]]:
+    """A ``projection/*`` query's field names and rows, from the one row of columns each of its
+    pages returns (one list per field; at 100,000 members the driver took most of the full read's
+    time making a record of each of the hundreds of thousands of rows, and a date object of each
+    stored date). Pages follow each other by id within the one transaction, so they read one
+    snapshot. A page's columns are the query's fields, but for ``anchors`` and ``last`` (how many
+    ids the page covered and the last of them, for queries whose rows are not one per id: the
+    ties); else the page's last ``id``."""
+    keys: list[str] = []
+    columns: list[list[Any]] = []
+    after = ""
+    while True:
+        names, found = tx.values(name, after=after, page=page)
+        if not found:
+            break
+        row = dict(zip(names, found[0], strict=True))
+        covered, last = row.pop("anchors", None), row.pop("last", None)
+        if not keys:
+            keys, columns = list(row), [[] for _ in row]
+        for column, values in zip(columns, row.values(), strict=True):
+            column.extend(values)
+        if covered is None:
+            ids = row["id"]
+            covered, last = len(ids), (ids[-1] if ids else None)
+        if covered < page or last is None:
+            break
+        after = last
+    return keys, zip(*columns, strict=True)
+
+
+def _row_records(tx: Tx, name: str, make: Callable[[Mapping[str, Any]], R], page: int) -> list[R]:
+    keys, rows = _rows(tx, name, page=page)
     return [make(dict(zip(keys, row, strict=True))) for row in rows]
 
 
-def _document(tx: Tx) -> Document:
-    members = _row_records(tx, "projection/members", make_member)
+def _document(tx: Tx, page: int) -> Document:
+    members = _row_records(tx, "projection/members", make_member, page)
     members.sort(key=lambda m: m.id)
     return Document.model_construct(
         subsectors=[SubsectorRecord(id=s.id, name=s.name) for s in SUBSECTORS],
         skills=_records(tx, "skills/list_skills", make_skill, subsector=None, cross_cutting=None),
         members=members,
         organisations=_records(tx, "organisations/export_organisations", make_organisation),
-        ties=_tie_rows(_rows(tx, "projection/ties")[1]),
-        projects=_row_records(tx, "projection/projects", make_project),
-        events=_row_records(tx, "projection/events", make_event),
-        introductions=_row_records(tx, "projection/introductions", make_introduction),
+        ties=_tie_rows(_rows(tx, "projection/ties", page=page)[1]),
+        projects=_row_records(tx, "projection/projects", make_project, page),
+        events=_row_records(tx, "projection/events", make_event, page),
+        introductions=_row_records(tx, "projection/introductions", make_introduction, page),
     )
 
 
@@ -348,11 +377,12 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def read_document(db: Database, *, timeout: float = 600.0) -> tuple[Positions, Document]:
+def read_document(db: Database, *, timeout: float = 600.0, page: int = READ_PAGE) -> tuple[Positions, Document]:
     """The change positions and the whole cluster at them, in one read transaction: the same
-    document as :func:`~graph_service.store.documents.export_document`, read several times faster."""
+    document as :func:`~graph_service.store.documents.export_document`, read several times faster,
+    each section in pages of ``page`` (:data:`READ_PAGE`)."""
     with _collector_paused():
-        return db.read(lambda tx: (_positions(tx), _document(tx)), timeout=timeout)
+        return db.read(lambda tx: (_positions(tx), _document(tx, page)), timeout=timeout)
 
 
 def read_changed(db: Database, since: Positions, cascade: Callable[[Entities], Mapping[str, Iterable[str]]]
