@@ -64,6 +64,12 @@ class Settings(BaseSettings):
         default=1.0, ge=0, le=300, validation_alias=AliasChoices("GRAPH_SERVICE_PROJECTION_CHECK"),
         description="How often (s) to look for writes made by other processes; local writes count at once.",
     )
+    impressions_check_s: float = Field(
+        default=30.0, ge=0, le=3600, validation_alias=AliasChoices("GRAPH_SERVICE_IMPRESSIONS_CHECK"),
+        description="How long (s) a process keeps a member's impression counts before it reads them again: "
+                    "impressions recorded by other processes count there within this time (its own at once; "
+                    "0: read them on every request).",
+    )
     path_timeout_s: float = Field(default=5.0, gt=0, le=60, validation_alias=AliasChoices("GRAPH_SERVICE_PATH_TIMEOUT"))
     max_page_size: int = Field(default=200, ge=1, le=10_000, validation_alias=AliasChoices("GRAPH_SERVICE_MAX_PAGE"))
     import_batch_size: int = Field(default=2000, ge=1, le=50_000,

@@ -8,8 +8,10 @@ member instead:
 
 * **this process's own impressions** (:func:`record`) are added to the kept counts as soon as
   their write has committed, so the next recommendation in this process ranks with them;
-* **other processes' impressions** are seen within ``interval`` seconds (``GRAPH_SERVICE_PROJECTION_CHECK``,
-  the same bound as for every other write by another process): kept counts are never used longer
+* **other processes' impressions** are seen within ``interval`` seconds (``GRAPH_SERVICE_IMPRESSIONS_CHECK``,
+  30 by default: an impression only ranks an ignored suggestion down, and re-reading every member in
+  steady use each second took a quarter of the API's samples on the 300-member cluster, competing
+  with the requests for the two cores; docs/benchmarks.md, Request path): kept counts are never used longer
   than ``interval`` after the read they come from began. A member asked for again after half
   that time is re-read in the background (one thread, one read per member at a time), so at a
   steady rate of requests none of them waits for Neo4j; only the first request for a member, or
@@ -160,13 +162,13 @@ _caches_lock = threading.Lock()
 
 
 def cache_for(db: Database) -> ImpressionCache:
-    """The impression cache of ``db`` (made on first use, with ``db.settings.projection_check_s``)."""
+    """The impression cache of ``db`` (made on first use, with ``db.settings.impressions_check_s``)."""
     cache = _caches.get(db)
     if cache is None:
         with _caches_lock:
             cache = _caches.get(db)
             if cache is None:
-                cache = _caches[db] = ImpressionCache(db, interval=db.settings.projection_check_s)
+                cache = _caches[db] = ImpressionCache(db, interval=db.settings.impressions_check_s)
     return cache
 
 
