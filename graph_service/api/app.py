@@ -104,6 +104,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.readiness = Readiness()
     app.state.projection = ProjectionCache(app.state.db, check_interval=settings.projection_check_s)
     app.state.guard = Guard(settings, secret, get_database)
+    app.state.guard.follow(app.state.projection)  # other processes' revocations, from the change records
     app.state.audit = AuditLog(settings.audit_log_path, load_secret(settings.home))
     install_error_handlers(app)
 

@@ -35,7 +35,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable, Collection, Hashable
+from collections.abc import Callable, Collection, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -217,6 +217,7 @@ class ProjectionCache(GraphView):
         # it: the look marks the projection checked only if no invalidation came since it began.
         self._check_lock = threading.Lock()
         self._invalidations = 0
+        self._change_listeners: list[Callable[[Mapping[str, set[str]] | None], None]] = []
         self._forgot_at = time.monotonic()
         self._full_wanted = False
         self._build_lock = threading.RLock()
@@ -233,6 +234,22 @@ class ProjectionCache(GraphView):
     @property
     def database(self) -> Database:
         return self._db
+
+    def on_changes(self, listener: Callable[[Mapping[str, set[str]] | None], None]) -> None:
+        """Call ``listener(changed)`` whenever this cache takes in change records: ``changed`` maps
+        each kind to the ids the records name, or is None when the whole graph was read (at start,
+        on a gap, a bulk record or a reload). The key cache follows key revocations made by other
+        processes this way (api/auth/principals.py)."""
+        self._change_listeners.append(listener)
+
+    def checked_at(self) -> float:
+        """When (``time.monotonic()``) this cache last looked at the change positions; -inf when
+        the next request must look again."""
+        return self._checked_at
+
+    def _tell(self, changed: Mapping[str, set[str]] | None) -> None:
+        for listener in self._change_listeners:
+            listener(changed)
 
     def invalidate(self) -> None:
         """Look for change records at the next request (called after every local write)."""
@@ -274,6 +291,7 @@ class ProjectionCache(GraphView):
                              projection.version)
                     projection = self._read_all()
                 elif changes.positions != projection.positions:
+                    self._tell(changes.changed)
                     refreshed = self._live.refresh(found)
                     version = sum(changes.positions)
                     self._history.append((projection.version, version, refreshed.laid))
@@ -300,6 +318,7 @@ class ProjectionCache(GraphView):
         with self._views_lock:
             # Views of an old version are projected again on demand; let the per-viewer ones go now.
             self._private_views.clear()
+        self._tell(None)
         return projection
 
     def _forget_old_changes(self) -> None:
