@@ -115,7 +115,11 @@ def test_a_key_revoked_in_another_process_is_refused_within_the_key_cache_time(
         for _ in range(5):  # in steady use: looked up again in the background past half the time
             assert app.get("/api/v1/members/m-001", headers=headers).status_code == 200
             time.sleep(0.15)
-        key_store.revoke_key(db, key.id, now=datetime.now(UTC))  # as another process does: no listener
+        other = Database(db.settings, db.connection)  # another process: its own driver, no listener here
+        try:
+            key_store.revoke_key(other, key.id, now=datetime.now(UTC))
+        finally:
+            other.close()
         revoked = time.monotonic()
         assert _until(lambda: app.get("/api/v1/members/m-001", headers=headers).status_code == 401)
         assert time.monotonic() - revoked < 0.6 + 2.0
