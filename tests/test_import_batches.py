@@ -20,9 +20,9 @@ def _ties(doc: Document) -> dict[tuple[str, str, str], float]:
     return {(min(t.source, t.target), max(t.source, t.target), t.kind): t.weight for t in doc.ties}
 
 
-@pytest.mark.parametrize("one_transaction", [True, False])
+@pytest.mark.parametrize(("one_transaction", "writers"), [(True, 1), (False, 1), (False, 2)])
 def test_new_and_existing_records_in_one_merge(db: Database, monkeypatch: pytest.MonkeyPatch,
-                                               one_transaction: bool) -> None:
+                                               one_transaction: bool, writers: int) -> None:
     documents.import_document(db, parse_document(small_document()), replace=True)
     if not one_transaction:
         monkeypatch.setattr(documents, "SINGLE_TX_ROWS", 2)
@@ -40,7 +40,7 @@ def test_new_and_existing_records_in_one_merge(db: Database, monkeypatch: pytest
                       "team": ["m-010", "m-003"]}],
         "events": [{"id": "e-010", "title": "Open studio", "date": "2025-05-01", "attendees": ["m-004", "m-010"]}],
     })
-    result = documents.import_document(db, merge, batch_size=1)
+    result = documents.import_document(db, merge, batch_size=1, writers=writers)
     assert result.counts["members"] == 2 and (result.transactions == 1) == one_transaction
     got = documents.export_document(db)
     members = {m.id: m for m in got.members}
@@ -56,7 +56,7 @@ def test_new_and_existing_records_in_one_merge(db: Database, monkeypatch: pytest
     assert documents.unfinished_import(db) is None
 
     # The same merge again changes nothing and writes nothing twice.
-    documents.import_document(db, merge, batch_size=1)
+    documents.import_document(db, merge, batch_size=1, writers=writers)
     assert documents.export_document(db) == got
 
 

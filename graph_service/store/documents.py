@@ -92,9 +92,12 @@ CLEAR_IN_ONE_TX = 50_000
 """A replace deletes a graph of at most this many nodes and relationships in the transaction that
 writes the document; a bigger one is deleted in batches first (the per-transaction memory limit)."""
 UNITS_PER_ROW = 5
-WRITERS = 2
+WRITERS = 1
 """Batched imports write with this many transactions at a time, where their rows lock no common
-node (:func:`_rounds`): Neo4j runs each transaction on one core."""
+node (:func:`_rounds`). One: on this 2-core machine, quiet, two writers were slower (20,000
+members into an empty graph 26.2 s against 20.2 s, into the populated graph 20.7 s against 16.3 s),
+as Neo4j still deadlocks on neighbouring relationships and retries (docs/benchmarks.md, Imports);
+more cores may turn that round."""
 IMPORT_TIMEOUT_S = 600.0
 TIE_QUERIES = {"knows": ("ties/create_knows", "ties/upsert_knows"),
                "collaborated": ("ties/create_collaborated", "ties/upsert_collaborated")}
