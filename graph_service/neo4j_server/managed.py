@@ -216,6 +216,10 @@ class ManagedServer:
             "dbms.memory.transaction.total.max": s.tx_memory_total,
             "db.memory.transaction.max": s.tx_memory_max,
             "db.transaction.timeout": f"{int(s.tx_timeout_s * 2)}s",
+            # One server: a bookmark it has not reached names a store it no longer holds (replaced
+            # by a bulk load or a restore), never a write still on its way; say so after 2 s, not 30,
+            # and the process forgets those bookmarks (store/database.py).
+            "db.transaction.bookmark_ready_timeout": "2s",
             "dbms.security.auth_enabled": "true",
             "dbms.security.auth_minimum_password_length": "16",
             "dbms.usage_report.enabled": "false",

@@ -180,23 +180,6 @@ def awaited() -> LastWrite | None:
     return state.after if state is not None else None
 
 
-def _unless_foreign_bookmarks_refused(run: Callable[[], T]) -> T:
-    """``run()``; when the server refuses the bookmarks the request was given to wait for (not
-    this process's own: a value kept in Redis by another deployment, or for another database),
-    ``run()`` again without them. The refusal comes before the transaction begins: nothing ran."""
-    try:
-        return run()
-    except nx_exc.ClientError as exc:
-        state = _REQUEST.get()
-        if not (exc.code or "").startswith("Neo.ClientError.Transaction.InvalidBookmark") \
-                or state is None or state.after is None or not state.after.bookmarks:
-            raise
-        log.warning("the server refused the bookmarks of the session's last write (%s); reading without them",
-                    exc.code)
-        state.after = LastWrite((), state.after.changes)
-        return run()
-
-
 def resolve_connection(settings: Settings) -> Connection:
     """Where to connect: ``NEO4J_URI`` when set, else the managed local server."""
     if settings.neo4j_uri:
@@ -311,6 +294,38 @@ class Database:
         # through it sees that write, whichever cluster member serves it.
         self._bookmarks = GraphDatabase.bookmark_manager()
 
+    def _unless_bookmarks_refused(self, run: Callable[[], T]) -> T:
+        """``run()``, and ``run()`` again without the bookmarks the server cannot honour:
+
+        * bookmarks the request was given to wait for that the server refuses (not this process's
+          own: a value kept in Redis by another deployment, or for another database): the refusal
+          comes before the transaction begins, nothing ran;
+        * this object's own bookmarks when the database never reaches them (``BookmarkTimeout``
+          once the driver's retries are spent): its store was replaced under this process (a bulk
+          load, a restore of a backup), so the transactions they name will never come. They are
+          forgotten (a new bookmark manager), and the request's awaited write with them."""
+        try:
+            return run()
+        except nx_exc.ClientError as exc:
+            state = _REQUEST.get()
+            if not (exc.code or "").startswith("Neo.ClientError.Transaction.InvalidBookmark") \
+                    or state is None or state.after is None or not state.after.bookmarks:
+                raise
+            log.warning("the server refused the bookmarks of the session's last write (%s); reading without them",
+                        exc.code)
+            state.after = LastWrite((), state.after.changes)
+            return run()
+        except nx_exc.TransientError as exc:
+            if exc.code != "Neo.TransientError.Transaction.BookmarkTimeout":
+                raise
+            log.warning("the database is behind the bookmarks this process holds (its store was replaced?); "
+                        "forgetting them: %s", exc.message)
+            self._bookmarks = GraphDatabase.bookmark_manager()
+            state = _REQUEST.get()
+            if state is not None and state.after is not None:
+                state.after = LastWrite((), state.after.changes)
+            return run()
+
     def on_write(self, listener: Callable[[], None]) -> None:
         """Call ``listener()`` after every write that bumps the version, made through this object."""
         self._write_listeners.append(listener)
@@ -378,7 +393,7 @@ class Database:
             with _translated(), self._session(neo4j.READ_ACCESS) as session:
                 return session.execute_read(_work)
 
-        return _unless_foreign_bookmarks_refused(run)
+        return self._unless_bookmarks_refused(run)
 
     def write(self, work: Callable[[Tx], T], *, timeout: float | None = None, bump: bool = True) -> T:
         """Run ``work`` in a managed write transaction; it must be idempotent.
@@ -418,7 +433,7 @@ class Database:
                 return result
 
         try:
-            return _unless_foreign_bookmarks_refused(run)
+            return self._unless_bookmarks_refused(run)
         finally:
             # Also after a failure: the outcome of a write cut off mid-commit is unknown.
             if bump:
