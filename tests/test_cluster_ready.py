@@ -20,12 +20,8 @@ server is observed for real, on the wire (the driver's Bolt log) or by the serve
 from __future__ import annotations
 
 import logging
-import os
 import re
-import signal
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -53,7 +49,8 @@ from graph_service.store.database import (
     request_consistency,
 )
 from tests.conftest import _free_port
-from tests.factories import MANAGER, MANAGER_KEY, small_document
+from tests.factories import MANAGER, small_document
+from tests.serving import two_workers_serving
 from tests.test_workers import client_not_on, one_per_worker
 
 # -- the Bolt conversation, as the driver logs it ---------------------------------------------------
@@ -328,35 +325,9 @@ def slow_checking_workers(db: Database, neo4j_backend: tuple[Settings, Connectio
     processes' writes only every 300 s."""
     _settings, c = neo4j_backend
     documents.import_document(db, Document.model_validate(small_document()), replace=True)
-    port = _free_port()
-    env = {**os.environ, "NEO4J_URI": c.uri.replace("bolt://", "neo4j://", 1), "NEO4J_USER": c.user,
-           "NEO4J_PASSWORD": c.password, "NEO4J_DATABASE": c.database, "GRAPH_SERVICE_HOME": str(tmp_path),
-           "GRAPH_SERVICE_MODE": "development", "GRAPH_SERVICE_MANAGER_KEY": MANAGER_KEY,
-           "GRAPH_SERVICE_PROJECTION_CHECK": "300", "GRAPH_SERVICE_ANALYTICS_BACKGROUND": "false"}
-    env.pop("GRAPH_SERVICE_REDIS_URL", None)  # the CLI starts its own
-    log = (tmp_path / "serve.log").open("wb")
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "graph-service"), "serve", "--workers", "2",
-                             "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            assert proc.poll() is None, (tmp_path / "serve.log").read_text()
-            try:
-                if httpx.get(base + "/health", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
-            time.sleep(0.3)
+    with two_workers_serving(c, tmp_path, {"GRAPH_SERVICE_PROJECTION_CHECK": "300"},
+                             uri=c.uri.replace("bolt://", "neo4j://", 1)) as base:
         yield base
-    finally:
-        os.killpg(proc.pid, signal.SIGINT)
-        try:
-            proc.wait(timeout=60)
-        finally:
-            log.close()
 
 
 def _login(client: httpx.Client, base: str, key: str) -> None:

@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,8 +24,8 @@ from graph_service.services.keys import create_key
 from graph_service.settings import Settings
 from graph_service.store import documents
 from graph_service.store.database import Connection, Database
-from tests.conftest import _free_port
-from tests.factories import MANAGER, MANAGER_KEY, small_document
+from tests.factories import MANAGER, small_document
+from tests.serving import two_workers_serving
 
 BURST = 25  # requests a key may make at once; refilled at 1 a minute, so not during the test
 
@@ -38,35 +35,9 @@ def two_workers(db: Database, neo4j_backend: tuple[Settings, Connection],
                 tmp_path: Path) -> Iterator[str]:
     _settings, c = neo4j_backend
     documents.import_document(db, Document.model_validate(small_document()), replace=True)
-    port = _free_port()
-    env = {**os.environ, "NEO4J_URI": c.uri, "NEO4J_USER": c.user, "NEO4J_PASSWORD": c.password,
-           "NEO4J_DATABASE": c.database, "GRAPH_SERVICE_HOME": str(tmp_path), "GRAPH_SERVICE_MODE": "development",
-           "GRAPH_SERVICE_MANAGER_KEY": MANAGER_KEY, "GRAPH_SERVICE_RATE_LIMIT": "1",
-           "GRAPH_SERVICE_RATE_BURST": str(BURST), "GRAPH_SERVICE_ANALYTICS_BACKGROUND": "false"}
-    env.pop("GRAPH_SERVICE_REDIS_URL", None)  # the CLI starts its own
-    log = (tmp_path / "serve.log").open("wb")
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "graph-service"), "serve", "--workers", "2",
-                             "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            assert proc.poll() is None, (tmp_path / "serve.log").read_text()
-            try:
-                if httpx.get(base + "/health", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
-            time.sleep(0.3)
+    with two_workers_serving(c, tmp_path, {"GRAPH_SERVICE_RATE_LIMIT": "1",
+                                           "GRAPH_SERVICE_RATE_BURST": str(BURST)}) as base:
         yield base
-    finally:
-        os.killpg(proc.pid, signal.SIGINT)  # as Ctrl-C: uvicorn stops its workers, the CLI its redis
-        try:
-            proc.wait(timeout=60)
-        finally:
-            log.close()
     assert not (tmp_path / "redis" / "redis.pid").exists() or _gone(tmp_path / "redis" / "redis.pid")
     assert "Sessions and rate limits in a local redis-server" in (tmp_path / "serve.log").read_text()
 

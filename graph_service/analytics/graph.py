@@ -28,10 +28,8 @@ brokerage, communities, warm paths and link prediction all run on :func:`ties_gr
 
 from __future__ import annotations
 
-import gc
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -39,6 +37,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from graph_service.collector import collector_paused
 from graph_service.domain import MANAGER, OPEN_INTRODUCTION_STATUSES, SUBSECTOR_IDS
 from graph_service.interchange import Document
 
@@ -187,24 +186,8 @@ def build_collaboration_graph(
     :func:`graph_service.interchange.check_references` first if that matters. Cost is linear in
     the ties and quadratic only in the size of each project team and event.
     """
-    with _collector_paused():
+    with collector_paused():
         return _build(doc, include_organisations, max_event_size)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused (if it ran) while the projection is built: it would
-    otherwise walk the growing heap of millions of edge dicts again and again (a third of the
-    build's time at 20,000 members); they hold no cycles, and it runs again at the end. (The full
-    read, :func:`graph_service.store.changes.read_document`, does the same.)"""
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _build(doc: Document, include_organisations: bool, max_event_size: int) -> nx.Graph[str]:

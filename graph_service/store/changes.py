@@ -22,9 +22,7 @@ when they were written); it equals :func:`graph_service.store.documents.export_d
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date as _date
 from operator import itemgetter
@@ -32,6 +30,7 @@ from typing import Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel
 
+from graph_service.collector import collector_paused
 from graph_service.domain import SUBSECTORS
 from graph_service.interchange import (
     Document,
@@ -362,26 +361,11 @@ def _document(tx: Tx, page: int) -> Document:
     )
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused (if it ran) while the block makes its records: it
-    would otherwise walk the growing heap again and again (a third of the time of making the
-    records); they hold no cycles, and the collector runs again when the block ends."""
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
-
-
 def read_document(db: Database, *, timeout: float = 600.0, page: int = READ_PAGE) -> tuple[Positions, Document]:
     """The change positions and the whole cluster at them, in one read transaction: the same
     document as :func:`~graph_service.store.documents.export_document`, read several times faster,
     each section in pages of ``page`` (:data:`READ_PAGE`)."""
-    with _collector_paused():
+    with collector_paused():
         return db.read(lambda tx: (_positions(tx), _document(tx, page)), timeout=timeout)
 
 
