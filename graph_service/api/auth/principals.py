@@ -1,25 +1,24 @@
 """The caller: who a request comes from, found from a Bearer key or a browser session.
 
 The manager's key comes from the settings (:func:`manager_key`); member and client keys are
-looked up, hashed, in the graph (:func:`graph_service.services.keys.find_key`) and then trusted for
-``GRAPH_SERVICE_KEY_CACHE`` seconds (1 s by default) without asking Neo4j again: a revocation or
-erasure in this process forgets the key at once, one in another process (another worker, the CLI)
-takes effect within that time. The :class:`Guard` ties the keys, the sessions and the rate limits
-together, in memory or in Redis (``GRAPH_SERVICE_REDIS_URL``); :func:`identify` is what the request
-dependencies in :mod:`graph_service.api.deps` call.
+looked up, hashed, in the graph (:func:`graph_service.services.keys.find_key`) and then kept
+without asking Neo4j again: a revocation or erasure in this process forgets the key at once, one
+in another process (another worker, the CLI) within ``GRAPH_SERVICE_KEY_CACHE`` seconds (1 s by
+default), taken from the change records the process's projection follows (:meth:`Guard.follow`).
+The :class:`Guard` ties the keys, the sessions and the rate limits together, in memory or in Redis
+(``GRAPH_SERVICE_REDIS_URL``); :func:`identify` is what the request dependencies in
+:mod:`graph_service.api.deps` call.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
 import os
 import secrets
 import threading
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +28,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from graph_service.api.auth.csrf import check_session_write
 from graph_service.api.auth.limits import Limiter, RateLimiter, RedisRateLimiter
 from graph_service.api.auth.sessions import SESSION_COOKIE, RedisSessionStore, Sessions, SessionStore
-from graph_service.errors import ConfigurationError, NotAuthenticated, RateLimited, StoreError
+from graph_service.errors import ConfigurationError, NotAuthenticated, RateLimited
 from graph_service.services import keys as key_service
 from graph_service.services.keys import find_key
 from graph_service.services.views import ProjectionCache
@@ -39,7 +38,6 @@ from graph_service.store.database import Database, wait_for
 
 __all__ = ["Principal", "manager_key", "Guard", "bearer", "identify", "identify_cached", "SAFE_METHODS"]
 
-log = logging.getLogger(__name__)
 
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 
@@ -113,8 +111,6 @@ class Guard:
         self._keys_lock = threading.Lock()
         # Moves at every forget: a lookup that began before may not put a forgotten key back.
         self._keys_generation = 0
-        self._refreshing: set[str] = set()  # keys being looked up again in the background
-        self._refresher: ThreadPoolExecutor | None = None
         self._following: ProjectionCache | None = None  # see follow()
         self.sessions: Sessions
         self.requests: Limiter
@@ -197,13 +193,11 @@ class Guard:
     def is_manager_key(self, secret: str) -> bool:
         return hmac.compare_digest(hashlib.sha256(secret.encode("utf-8")).digest(), self._manager_hash)
 
-    def cached_principal(self, secret: str, request: Request | None = None) -> Principal | None:
-        """The principal of ``secret`` without any I/O (the manager's key, or a key whose lookup
-        began less than ``key_cache_s`` ago), else None.
-
-        With ``request``, a key whose lookup is more than half that time old is looked up again
-        in the background (one thread; the answer is still trusted only until ``key_cache_s``
-        after its lookup began), so that keys in steady use never wait for Neo4j."""
+    def cached_principal(self, secret: str) -> Principal | None:
+        """The principal of ``secret`` without any I/O, else None: the manager's key, or a kept
+        key while the change records are followed (:meth:`follow`: the projection looked at them
+        less than ``key_cache_s`` ago), or, not following, whose lookup began less than
+        ``key_cache_s`` ago."""
         digest = hashlib.sha256(secret.encode("utf-8")).digest()
         if hmac.compare_digest(digest, self._manager_hash):
             return Principal("manager", "manager")
@@ -211,24 +205,17 @@ class Guard:
         now = time.monotonic()
         if found is None or found[1] <= now:
             return None
-        if self._following is not None:  # trusted while the change records are followed (follow())
-            return found[0] if now - self._following.checked_at() < self.settings.key_cache_s else None
-        if request is not None and found[1] - now < self.settings.key_cache_s / 2:
-            with self._keys_lock:
-                if digest.hex() not in self._refreshing:
-                    self._refreshing.add(digest.hex())
-                    if self._refresher is None:
-                        self._refresher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="key-lookup")
-                    self._refresher.submit(self._look_up_again, request, secret)
+        if self._following is not None and now - self._following.checked_at() >= self.settings.key_cache_s:
+            return None  # the change records were not looked at lately: principal_for_key does
         return found[0]
 
     def principal_for_key(self, request: Request, secret: str) -> Principal | None:
-        cached = self.cached_principal(secret, request)
+        cached = self.cached_principal(secret)
         if cached is not None:
             return cached
         if self._following is not None and hashlib.sha256(secret.encode("utf-8")).hexdigest() in self._keys:
             self._following.current()  # takes in the change records: a revoked key is forgotten
-            cached = self.cached_principal(secret, request)
+            cached = self.cached_principal(secret)
             if cached is not None:
                 return cached
         return self._look_up(request, secret)
@@ -250,16 +237,6 @@ class Guard:
                 trusted = KEY_FOLLOWED_S if self._following is not None else self.settings.key_cache_s
                 self._keys[digest] = (principal, began + trusted)
         return principal
-
-    def _look_up_again(self, request: Request, secret: str) -> None:
-        digest = hashlib.sha256(secret.encode("utf-8")).hexdigest()
-        try:
-            self._look_up(request, secret)
-        except StoreError as exc:  # the kept answer runs out; the next request looks it up and says why
-            log.warning("could not look a key up again: %s", exc)
-        finally:
-            with self._keys_lock:
-                self._refreshing.discard(digest)
 
     def failed(self, request: Request) -> None:
         """Count a failed authentication against the caller's address (429 when too many)."""
@@ -331,7 +308,7 @@ def identify_cached(request: Request, credentials: HTTPAuthorizationCredentials 
     if guard.redis is not None or credentials is None or credentials.scheme.lower() != "bearer" \
             or not credentials.credentials:
         return None
-    principal = guard.cached_principal(credentials.credentials, request)
+    principal = guard.cached_principal(credentials.credentials)
     if principal is None:
         return None
     request.state.session = None
